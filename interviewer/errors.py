@@ -1,0 +1,79 @@
+"""Every error the tool raises on purpose, so callers can catch by kind.
+
+Exception tree::
+
+    InterviewerError                 one clear line for the user, exit code ``exit_code``
+    ├── DataError                    a bank, rubric, answers or input file is malformed (exit 2)
+    │   └── (carries file, location and message: "file: field.path: message")
+    ├── NotFoundError                an unknown bank, question, session ... (exit 2)
+    ├── ConfigError                  a setting is missing or wrong, e.g. no API key (exit 2)
+    └── GradingError                 a grader could not produce a grade (exit 1)
+        ├── LLMUnavailableError      server unreachable, auth failed, retries exhausted
+        ├── LLMRefusalError          the model refused to grade
+        ├── LLMTruncatedError        finish_reason == "length"
+        ├── LLMContentFilterError    finish_reason == "content_filter"
+        └── LLMInvalidReplyError     the reply failed validation even after a re-ask
+
+The CLI turns any of these into one line on stderr and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InterviewerError(Exception):
+    """Base class: the message is meant for the user, as it is."""
+
+    exit_code = 1
+
+
+class DataError(InterviewerError):
+    """Malformed input data; the message names the file and the field or line."""
+
+    exit_code = 2
+
+    def __init__(self, file: str | Path | None, location: str | None, message: str) -> None:
+        self.file = str(file) if file is not None else None
+        self.location = location
+        self.message = message
+        parts = [p for p in (self.file, location) if p]
+        super().__init__(": ".join([*parts, message]))
+
+
+class NotFoundError(InterviewerError):
+    """Something the user named does not exist."""
+
+    exit_code = 2
+
+
+class ConfigError(InterviewerError):
+    """A setting is missing or invalid; the message says what to set."""
+
+    exit_code = 2
+
+
+class GradingError(InterviewerError):
+    """A grader could not produce a grade; the answer is kept as ungraded."""
+
+    exit_code = 1
+
+
+class LLMUnavailableError(GradingError):
+    """The server could not be reached, rejected the key, or retries ran out."""
+
+
+class LLMRefusalError(GradingError):
+    """The model refused to grade the answer."""
+
+
+class LLMTruncatedError(GradingError):
+    """The reply was cut off (finish_reason == "length")."""
+
+
+class LLMContentFilterError(GradingError):
+    """The provider's content filter stopped the reply."""
+
+
+class LLMInvalidReplyError(GradingError):
+    """The reply did not validate against the grade schema, even after a re-ask."""
