@@ -1,0 +1,1 @@
+"""Everything that talks to an LLM: the client, prompts, and the LLM grader."""

@@ -1,0 +1,50 @@
+"""The one place that builds an OpenAI client.
+
+Works with OpenAI, Azure OpenAI (its v1 endpoint as ``OPENAI_BASE_URL``) and any
+OpenAI-compatible server (Ollama, vLLM, llama.cpp server, LM Studio). The SDK's own retries
+are switched off (``max_retries=0``): tenacity in the caller owns retries, so the two never
+multiply. The key goes only into the Authorization header the SDK sends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from interviewer.errors import ConfigError
+from interviewer.settings import Settings
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI, OpenAI
+
+# Local servers accept any key; the SDK insists on one being set.
+LOCAL_SERVER_KEY = "not-needed"
+
+
+def _client_kwargs(settings: Settings) -> dict:
+    if not settings.llm_configured:
+        raise ConfigError(
+            "no LLM is configured: set OPENAI_API_KEY (for OpenAI), or OPENAI_BASE_URL for a "
+            "local OpenAI-compatible server, in the environment or .env; "
+            "or use the offline grader (--grader offline)"
+        )
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    return {
+        "api_key": key or LOCAL_SERVER_KEY,
+        "base_url": settings.openai_base_url or None,
+        "timeout": settings.timeout,
+        "max_retries": 0,
+    }
+
+
+def build_client(settings: Settings) -> OpenAI:
+    """A synchronous client configured from settings."""
+    from openai import OpenAI
+
+    return OpenAI(**_client_kwargs(settings))
+
+
+def build_async_client(settings: Settings) -> AsyncOpenAI:
+    """An asyncio client configured from settings, for concurrent batches."""
+    from openai import AsyncOpenAI
+
+    return AsyncOpenAI(**_client_kwargs(settings))
