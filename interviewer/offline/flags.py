@@ -1,0 +1,77 @@
+"""Answer-level conditions: too short, rambling, off-topic, no first person.
+
+Off-topic is measured as the share of the answer's content words that belong to the
+question, the rubric's themes or a small work/ML vocabulary: a story about baking bread
+shares almost none, whatever it claims about itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from interviewer.offline.feedback import Templates
+from interviewer.offline.segment import Segments
+from interviewer.offline.text import FILLER_PHRASE, WORD, content_stems
+from interviewer.rubric import Rubric
+
+_I = re.compile(r"\b(?:i|me|my|myself|mine|i'm|i've|i'd|i'll)\b")
+_WE = re.compile(r"\b(?:we|us|our|ours|ourselves|we're|we've|we'd|the team)\b")
+
+
+@dataclass(slots=True)
+class AnswerStats:
+    words: int
+    content: int  # content words
+    on_topic: int  # content words on topic
+    i_count: int
+    we_count: int
+
+    @property
+    def topic_ratio(self) -> float:
+        return self.on_topic / self.content if self.content else 0.0
+
+
+@lru_cache(maxsize=256)
+def topic_stems(question_text: str, theme_text: str, work: frozenset[str]) -> frozenset[str]:
+    return frozenset(content_stems(question_text)) | frozenset(content_stems(theme_text)) | work
+
+
+def rubric_theme_text(rubric: Rubric) -> str:
+    return " ".join(" ".join([d.name, d.description, *d.indicators]) for d in rubric.themes)
+
+
+def answer_stats(text: str, topic: frozenset[str]) -> AnswerStats:
+    low = text.lower()
+    stems = content_stems(low)
+    spoken = FILLER_PHRASE.sub(" ", low)
+    return AnswerStats(
+        words=len(WORD.findall(text)),
+        content=len(stems),
+        on_topic=sum(1 for s in stems if s in topic),
+        i_count=len(_I.findall(spoken)),
+        we_count=len(_WE.findall(spoken)),
+    )
+
+
+def is_off_topic(stats: AnswerStats, tpl: Templates) -> bool:
+    lim = tpl.limits
+    if stats.content == 0:
+        return True
+    if stats.content < 6:
+        return stats.on_topic == 0
+    return stats.topic_ratio < lim.off_topic_ratio or (
+        stats.content >= 25 and stats.on_topic < lim.off_topic_min_hits
+    )
+
+
+def is_rambling(stats: AnswerStats, seg: Segments, tpl: Templates) -> bool:
+    """Long and loosely structured, or simply far too long to be an interview answer."""
+    lim = tpl.limits
+    if stats.words >= lim.rambling_hard_words:
+        return True
+    if stats.words < lim.rambling_words:
+        return False
+    n = max(len(seg.sentences), 1)
+    return seg.unclassified / n >= 0.3 or stats.topic_ratio < 0.3

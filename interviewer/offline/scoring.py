@@ -1,0 +1,283 @@
+"""Score each STAR dimension 0-5 from observable features, following the anchors of star.yaml.
+
+Each scorer returns the score and the sentences that justify it; the grader quotes them
+verbatim. The rules mirror the level anchors: e.g. an Action is 1 when only "we" acts, 3
+with several concrete first-person steps, 4 with the reasoning behind them, 5 when
+alternatives or a clear sequence show judgement as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.offline.metrics import FoundMetric
+from interviewer.offline.segment import HYPOTHETICAL, I_ACTION, WE_ACTION, Segments
+from interviewer.offline.text import Sentence
+
+
+@dataclass(slots=True)
+class Scored:
+    score: int
+    evidence: list[Sentence]
+
+
+STAKES = re.compile(
+    r"[$€£]|\b(?:customers?|users?|revenue|money|losing|lost|cost|costs|complaints?|critical|"
+    r"launch|outage|incident|sla|on the line|board|ceo|cto|vp|regulator|compliance|fraud|"
+    r"churn|sales|escalat\w*|urgent|pressure|risk|at stake|millions?|business|clients?|"
+    r"contract|audit|demo|investors?|patients?|safety|reputation|angry|blocked)\b"
+)
+CONSTRAINT = re.compile(
+    r"\b(?:only|budget|deadline|within|limited|small|tight|constraint\w*|couldn't|could not|"
+    r"without|no (?:labels|data|gpus?|budget|time|access)|cpu|memory|latency|weeks?|days?|"
+    r"hours?|quarter|freeze|legacy|on-device|edge|phone|mobile|single|one gpu|cheap)\b"
+)
+SYMPTOM = re.compile(
+    r"\b(?:drop\w*|spike\w*|degrad\w*|fail\w*|broke\w*|broken|wrong|unexpected\w*|weird|noisy|"
+    r"messy|missing|inconsistent|plateau\w*|stuck|slow\w*|drift\w*|errors?|bugs?|crash\w*|"
+    r"flaky|leak\w*|stale|duplicat\w*|garbage|unreliable|skew\w*|worse|declin\w*|biased)\b"
+)
+SPECIFIC = re.compile(
+    r"\d|\b(?:model|pipeline|production|system|service|dataset|data|classifier|recommender|"
+    r"ranking|fraud|forecast\w*|churn|search|feature store|api|etl|warehouse|startup|company|"
+    r"bank|retailer|team|client|product|app|platform|detector|chatbot|llm|nlp|vision|"
+    r"embeddings?|labels?|sensors?|logs?|dashboard|experiment|project)\b"
+)
+OWN_TASK = re.compile(
+    r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
+    r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
+    r"given|expected|supposed|the one)|i (?:owned|had to|needed to|set out to|volunteered|"
+    r"took on|took ownership|wanted to)|it fell to me|it was up to me|me to)\b"
+)
+CONCRETE_GOAL = re.compile(
+    r"\d|\b(?:deadline|by (?:monday|tuesday|wednesday|thursday|friday|the end|end of|the "
+    r"launch|the release|the demo)|within|target|under|below|at least|sla|before the|budget|"
+    r"threshold|without (?:losing|hurting|dropping)|on-device|so that|in order to|goal of)\b"
+)
+MEASURABLE = re.compile(
+    r"\d+\s?(?:%|ms|x|percent|points?|hours?|days?|weeks?|mb|gb)|\b(?:under|below|above|at "
+    r"least|at most|no more than|within) [^.]{0,15}\d|\b(?:target|threshold) of"
+)
+VAGUE_VERB = re.compile(
+    r"\bi\s+(?:just\s+)?(?:looked into|fixed it|handled|worked on|helped|did|dealt with|took care|"
+    r"made sure|tried|sorted it|figured it out|worked hard|was involved|supported)\b"
+)
+REASON = re.compile(
+    r"\b(?:because|so that|to (?:rule out|confirm|check|test|see|make sure|isolate|verify|"
+    r"validate|measure|compare|avoid|prove|understand)|since|instead of|rather than|"
+    r"trade-?offs?|decided|chose|hypothes\w+|which (?:meant|told|showed)|that way|"
+    r"in order to|the reason|my reasoning|so i could|ruled out|suspected|the idea was|"
+    r"given that|otherwise)\b"
+)
+ALTERNATIVES = re.compile(
+    r"\b(?:instead of|rather than|considered|options?|alternatives?|versus|vs\.?|compared|"
+    r"weighed|trade-?offs?|over (?:a|the) (?:bigger|more|fancier|custom|complex))\b"
+)
+SEQUENCE = re.compile(r"\b(?:first|then|next|after that|finally|once|second|third|step)\b")
+VAGUE_RESULT = re.compile(
+    r"\b(?:went (?:well|fine|ok|okay|great)|it helped|helped a lot|was a success|successful|"
+    r"worked out|happy|positive feedback|things improved|it was better|turned out (?:well|fine|"
+    r"great)|was (?:good|great|nice)|pleased|it worked)\b"
+)
+CONCRETE_OUTCOME = re.compile(
+    r"\d|\b(?:shipped|launched|deployed|rolled out|went live|fixed|resolved|caught|stopped|"
+    r"prevented|recovered|reduced|improved|increased|decreased|cut|halved|doubled|saved|"
+    r"replaced|adopted|approved|back to normal|no longer|beat|outperform\w*|dropped|rose|"
+    r"fell|restored|flagged|detected|unblocked|delivered|closed|signed)\b"
+)
+IMPACT = re.compile(
+    r"[$€£]|\b(?:revenue|customers?|users?|cost|savings?|saved|complaints?|churn|conversion|"
+    r"sales|business|team|stakeholders?|product|clients?|tickets|support|manual|analysts?|"
+    r"hours|on-call|sla|retention|engagement|roi|profit|losses|fraud|orders|launch|deadline|"
+    r"contract|renewed|management|leadership)\b"
+)
+LASTING = re.compile(
+    r"\b(?:adopted|standard|default|still (?:in use|running|used)|now (?:used|part|runs|"
+    r"standard)|rolled out to|other teams|playbook|process|monitoring|alerts?|dashboard|"
+    r"became|template|runbook|checklist|every (?:team|project|release)|since then|"
+    r"reused|re-used|permanent|for good)\b"
+)
+CLICHE = re.compile(
+    r"\b(?:communication is key|teamwork|team work|never give up|hard work|learned a lot|"
+    r"learnt a lot|great learning experience|learning experience|always keep learning|"
+    r"importance of communication|stay positive|good lesson|valuable lesson|grew a lot)\b"
+)
+CHANGED_BEHAVIOUR = re.compile(
+    r"\b(?:now i|i now|since then|from then on|these days|ever since|nowadays|next time|"
+    r"whenever i|on every project|as a rule|habit|checklist|i always|i start (?:every|by)|"
+    r"i make sure|i insist|going forward|from now on|i'd never|i never)\b"
+)
+CANDID = re.compile(
+    r"\b(?:my mistake|i should have|i was wrong|i underestimated|i overlooked|i missed|"
+    r"i ignored|my fault|i didn't (?:check|test|validate|ask|look)|i failed to|i assumed|"
+    r"i wasted|i was too|my own|i got wrong|i'd skipped|i had skipped|blind spot|"
+    r"i was overconfident|i jumped)\b"
+)
+TEAM_PRACTICE = re.compile(
+    r"\b(?:team now|we now|became (?:a|the|our) (?:standard|default|practice|rule)|playbook|"
+    r"checklist|runbook|template|post-?mortems?|wrote (?:it )?up|write-?ups?|presented|"
+    r"shared (?:it|the|this|what)|brown bag|wiki|guideline|other teams)\b"
+)
+
+
+def _top(sentences: list[Sentence], n: int = 2) -> list[Sentence]:
+    return sorted(sentences, key=lambda s: -s.words)[:n]
+
+
+def score_situation(seg: Segments, total_words: int) -> Scored:
+    sents = seg.of("situation")
+    if not sents:
+        return Scored(0, [])
+    text = " ".join(s.lower for s in sents)
+    words = sum(s.words for s in sents)
+    ev = sents[:2]
+    if HYPOTHETICAL.search(text) and not SPECIFIC.search(text):
+        return Scored(1, ev)
+    specific = len(SPECIFIC.findall(text))
+    if specific == 0 or words < 6:
+        return Scored(1, ev)
+    if words < 14 and specific < 2:
+        return Scored(2, ev)
+    stakes = bool(STAKES.search(text))
+    constraint = bool(CONSTRAINT.search(text))
+    symptom = bool(SYMPTOM.search(text))
+    framing = stakes + constraint + symptom
+    if words < 14 or framing == 0:
+        return Scored(2 if words < 14 else 3, ev)
+    concise = words <= max(90, 0.4 * total_words)
+    if stakes and framing >= 2 and concise and words >= 20:
+        return Scored(5, ev)
+    if framing >= 2 or stakes:
+        return Scored(4, ev)
+    return Scored(3, ev)
+
+
+def score_task(seg: Segments) -> Scored:
+    sents = seg.of("task")
+    own = [s for s in sents if OWN_TASK.search(s.lower)]
+    if not sents:
+        actions = seg.of("action")
+        return Scored(1, actions[:1]) if actions else Scored(0, [])
+    text = " ".join(s.lower for s in sents)
+    if not own:
+        return Scored(2, sents[:2])
+    concrete = bool(CONCRETE_GOAL.search(text))
+    if not concrete:
+        return Scored(3, own[:2])
+    measurable = bool(MEASURABLE.search(text))
+    deadline = bool(
+        re.search(
+            r"\b(?:deadline|by (?:monday|tuesday|wednesday|thursday|friday|the end|end of|"
+            r"the)|within|weeks?|days?|before|budget|without)\b",
+            text,
+        )
+    )
+    if measurable and deadline:
+        return Scored(5, (own + sents)[:2])
+    return Scored(4, (own + sents)[:2])
+
+
+def score_action(seg: Segments) -> tuple[Scored, float]:
+    """The Action score and the ownership ratio (share of actions told with "I")."""
+    sents = seg.of("action")
+    if not sents:
+        return Scored(0, []), 0.0
+    i_sents = [s for s in sents if I_ACTION.search(s.lower)]
+    we_sents = [s for s in sents if WE_ACTION.search(s.lower) and s not in i_sents]
+    ownership = len(i_sents) / max(len(i_sents) + len(we_sents), 1)
+    if not i_sents:
+        return Scored(1, sents[:2]), ownership
+    specific = [s for s in i_sents if not VAGUE_VERB.search(s.lower) and s.words >= 6]
+    if len(specific) < 2:
+        return Scored(2, i_sents[:2]), ownership
+    text = " ".join(s.lower for s in sents)
+    reasons = len(REASON.findall(text))
+    alternatives = bool(ALTERNATIVES.search(text))
+    sequence = len(SEQUENCE.findall(text))
+    ev = _top(specific, 3)
+    judged = alternatives or sequence >= 2
+    if len(specific) >= 4 and reasons >= 2 and judged and ownership >= 0.6:
+        return Scored(5, ev), ownership
+    if (len(specific) >= 3 and reasons >= 1) or (len(specific) >= 2 and reasons >= 2):
+        return Scored(4, ev), ownership
+    return Scored(3, ev), ownership
+
+
+def score_result(seg: Segments, metrics: list[FoundMetric]) -> Scored:
+    sents = list(seg.of("result"))
+    for m in metrics:
+        if m.outcome and m.sentence not in sents:
+            sents.append(m.sentence)
+    sents.sort(key=lambda s: s.index)
+    if not sents:
+        return Scored(0, [])
+    concrete = [s for s in sents if CONCRETE_OUTCOME.search(s.lower)]
+    if not concrete:
+        vague = [s for s in sents if VAGUE_RESULT.search(s.lower)]
+        return Scored(1, (vague or sents)[:2])
+    first_action = min(
+        (s.index for s in seg.of("action") if I_ACTION.search(s.lower)), default=None
+    )
+    tied = [s for s in concrete if first_action is not None and s.index >= first_action]
+    if not tied:
+        return Scored(2, concrete[:2])
+    text = " ".join(s.lower for s in sents)
+    impact = bool(IMPACT.search(text)) or any(m.business for m in metrics if m.outcome)
+    lasting = bool(LASTING.search(text))
+    ev = _top(tied, 2)
+    if impact and lasting:
+        return Scored(5, ev)
+    if impact:
+        return Scored(4, ev)
+    return Scored(3, ev)
+
+
+def score_quantified(metrics: list[FoundMetric]) -> tuple[Scored, list[FoundMetric]]:
+    """The score and the outcome metrics it was based on."""
+    if not metrics:
+        return Scored(0, []), []
+    outcomes = [m for m in metrics if m.outcome]
+    if not outcomes:
+        return Scored(1, _unique([m.sentence for m in metrics])[:1]), []
+    clear = [m for m in outcomes if m.clear]
+    ev = _unique([m.sentence for m in outcomes])[:3]
+    if not clear:
+        return Scored(2, ev), outcomes
+    baselines = [m for m in clear if m.baseline]
+    several = len(clear) >= 2
+    if several and baselines and any(m.business for m in clear) and any(m.technical for m in clear):
+        return Scored(5, ev), outcomes
+    if several or baselines:
+        return Scored(4, ev), outcomes
+    return Scored(3, ev), outcomes
+
+
+def score_lessons(seg: Segments) -> Scored:
+    sents = seg.of("lessons_learned")
+    if not sents:
+        return Scored(0, [])
+    text = " ".join(s.lower for s in sents)
+    words = sum(s.words for s in sents)
+    story = set().union(*(s.stems for s in seg.sentences if s not in sents))
+    shared = set().union(*(s.stems for s in sents)) & story
+    if CLICHE.search(text) and len(shared) < 3:
+        return Scored(1, sents[:1])
+    if len(shared) < 2 or words < 8:
+        return Scored(2, sents[:2])
+    changed = bool(CHANGED_BEHAVIOUR.search(text))
+    if not changed:
+        return Scored(3, _top(sents, 2))
+    candid = bool(CANDID.search(text))
+    practice = bool(TEAM_PRACTICE.search(text))
+    if (candid or practice) and words >= 22 and len(shared) >= 4:
+        return Scored(5, _top(sents, 2))
+    return Scored(4, _top(sents, 2))
+
+
+def _unique(sents: list[Sentence]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for s in sents:
+        if s not in out:
+            out.append(s)
+    return out

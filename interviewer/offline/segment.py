@@ -1,0 +1,161 @@
+"""Find the STAR parts of an answer, with or without "Situation:"-style labels.
+
+Each sentence gets a cue score per part: discourse cues ("my job was", "as a result",
+"what I learned"), first person with a past-tense verb for actions, outcome words for
+results, and its position (stories open with the situation and close with the result and
+the lesson). Explicit labels win. A sentence may belong to two parts when it clearly does
+("I retrained it and recall went from 0.6 to 0.8" is an action and a result).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from interviewer.offline.text import Sentence, word_set
+
+PARTS = ("situation", "task", "action", "result", "lessons_learned")
+
+_IRREGULAR = (
+    "built|wrote|ran|made|set|found|took|put|led|chose|drew|sent|began|spent|kept|did|got|"
+    "dug|went|broke|split|rewrote|threw|caught|brought|bought|sought|taught|held|read|saw|"
+    "told|cut|shipped|rebuilt|met|paired|sat|gave|stood|hit|let|won|dropped|swapped|"
+    "stopped|planned|mapped|scrapped|pinged|tagged|logged|flagged|pulled|reran|retrained|"
+    "spun|fed|wound|undid|overrode|fit|quit|shut|bet|shot|laid"
+)
+_NOT_ACTIONS = word_set(
+    """
+    learned learnt wanted needed liked loved hoped enjoyed was were had felt believed
+    assumed thought realised realized noticed remembered guessed supposed used mean
+    """
+)
+# "I (then|also ...) <past-tense verb>", the signature of a personal action.
+I_ACTION = re.compile(
+    r"\bi\s+(?:then\s+|also\s+|first\s+|quickly\s+|personally\s+|just\s+|finally\s+|"
+    r"immediately\s+|eventually\s+|instead\s+|carefully\s+|manually\s+|myself\s+)?"
+    rf"({_IRREGULAR}|[a-z]+ed)\b"
+)
+I_ACTION_EXTRA = re.compile(
+    r"\b(?:i\s+(?:decided|chose|started|began|went ahead|took it on|took ownership)|"
+    r"so i|then i|and i|i'd (?:already )?[a-z]+ed)\b"
+)
+WE_ACTION = re.compile(
+    rf"\b(?:we|the team|they)\s+(?:then\s+|also\s+|first\s+)?({_IRREGULAR}|[a-z]+ed)\b"
+)
+
+SIT_CUE = re.compile(
+    r"\b(?:at my (?:last|previous|current|old|first)|at (?:a|an|the) [a-z]+ (?:startup|company|"
+    r"bank|retailer|firm|team)|i was (?:working|a|an|the|on|part of|leading)|we were|"
+    r"we had (?:a|an)|there was|there were|our (?:model|system|pipeline|team|service|product|"
+    r"company|recommender|classifier|data)|was running|was serving|in production|"
+    r"last (?:year|quarter|summer|spring|winter|autumn|month)|a few (?:months|years|weeks) ago|"
+    r"back in|at the time|one (?:morning|day|week|friday|monday)|had been|started (?:to )?"
+    r"(?:drop|degrade|fail|spike|slip)|was (?:dropping|degrading|failing|behaving)|"
+    r"we were (?:building|using|seeing)|the company|the client|the context|"
+    r"this was (?:at|when|during))\b"
+)
+TASK_CUE = re.compile(
+    r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
+    r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
+    r"given|expected|supposed)|i (?:owned|had to|needed to|set out to|volunteered|took on|"
+    r"took ownership)|it fell to me|it was up to me|i was the one|"
+    r"we (?:needed|had|wanted) to|the (?:goal|task|aim|objective|mission|target|ask|"
+    r"requirement) was|the team (?:needed|had) to|success (?:meant|would mean|was)|"
+    r"(?:had|needed) to (?:get|ship|deliver|reduce|improve|find|fix|cut|bring|hit|keep))\b"
+)
+RESULT_CUE = re.compile(
+    r"\b(?:as a result|in the end|eventually|ultimately|the result|the outcome|the impact|"
+    r"in total|overall|this (?:led|meant|cut|reduced|brought|saved|improved)|which (?:cut|"
+    r"reduced|saved|improved|brought|increased|led)|went from|dropped (?:from|to|by)|rose|fell|"
+    r"reduced|improved|increased|decreased|cut (?:the|it|our|down|by)|saved|halved|doubled|"
+    r"tripled|recovered|shipped|launched|rolled out|went live|was adopted|adopted|back to|"
+    r"got (?:it|us|the) |hit (?:the|our)|met (?:the|our)|beat (?:the|our)|outperform|"
+    r"resulted|led to|it worked|went well|was a success|successful|happy|praised|"
+    r"by the (?:deadline|end)|on time|ahead of|no longer|stopped (?:the|happening)|"
+    r"never (?:happened|came back)|since then the|became (?:the|a|our))\b"
+)
+LESSON_CUE = re.compile(
+    r"\b(?:learn(?:ed|t)|lessons?|taught me|takeaways?|in hindsight|looking back|next time|"
+    r"(?:would|'d) (?:do|have done|approach) [a-z ]{0,30}differently|i should have|"
+    r"if i (?:did|had|were to do) (?:it|this) again|since then,? i|now i (?:always|first|start|"
+    r"make|check|insist|ask)|i now|these days i|from then on|ever since|changed how i|my rule|"
+    r"what i took away|realis(?:ed|e)|realiz(?:ed|e)|the biggest thing|reflect(?:ing|ion)?|"
+    r"i always (?:now|start|check)|it showed me|made me (?:realise|realize)|i'd never again)\b"
+)
+HYPOTHETICAL = re.compile(
+    r"\b(?:i would|i'd usually|i usually|i typically|i generally|i tend to|in general|"
+    r"generally|usually|typically|whenever|if i (?:were|was|had)|i always try|my approach is|"
+    r"what i do is|i like to|i try to)\b"
+)
+
+
+@dataclass(slots=True)
+class Segments:
+    """The sentences of each STAR part, plus what the scorers need to know about them."""
+
+    sentences: list[Sentence]
+    parts: dict[str, list[Sentence]] = field(default_factory=dict)
+    labelled: bool = False
+    unclassified: int = 0
+
+    def of(self, part: str) -> list[Sentence]:
+        return self.parts.get(part, [])
+
+
+def _cue_scores(s: Sentence, position: float) -> dict[str, float]:
+    low = s.lower
+    i_act = bool(I_ACTION.search(low)) and not _only_non_actions(low)
+    scores = {
+        "situation": 1.0 * bool(SIT_CUE.search(low)),
+        "task": 1.5 * bool(TASK_CUE.search(low)),
+        "action": (1.5 if i_act else 0.0)
+        + 0.5 * bool(I_ACTION_EXTRA.search(low))
+        + (0.8 if WE_ACTION.search(low) else 0.0),
+        "result": 1.2 * bool(RESULT_CUE.search(low)),
+        "lessons_learned": 2.0 * bool(LESSON_CUE.search(low)),
+    }
+    if HYPOTHETICAL.search(low) and not LESSON_CUE.search(low):
+        scores["action"] *= 0.3
+        scores["situation"] += 0.3
+    if position < 0.2:
+        scores["situation"] += 0.8
+    elif position > 0.6:
+        scores["result"] *= 1.3
+        scores["situation"] *= 0.5
+    return scores
+
+
+def _only_non_actions(low: str) -> bool:
+    verbs = [m.group(1) for m in I_ACTION.finditer(low)]
+    return all(v in _NOT_ACTIONS for v in verbs)
+
+
+def segment(sentences: list[Sentence]) -> Segments:
+    """Assign each sentence to zero, one or two STAR parts."""
+    seg = Segments(sentences=sentences, parts={p: [] for p in PARTS})
+    seg.labelled = (
+        sum(1 for s in sentences if s.label) >= 2
+        and len({s.label for s in sentences if s.label}) >= 2
+    )
+    n = max(len(sentences), 1)
+    for s in sentences:
+        scores = _cue_scores(s, s.index / n)
+        chosen: list[str] = []
+        if seg.labelled and s.label:
+            chosen.append(s.label)
+            # a labelled section can still hold a lesson or a result said in passing
+            for extra in ("result", "lessons_learned"):
+                if extra != s.label and scores[extra] >= 2.0:
+                    chosen.append(extra)
+        else:
+            best = max(PARTS, key=lambda p: (scores[p], -PARTS.index(p)))
+            if scores[best] >= 0.8:
+                chosen.append(best)
+                for p in PARTS:
+                    if p != best and scores[p] >= 1.5:
+                        chosen.append(p)
+        if not chosen:
+            seg.unclassified += 1
+        for p in chosen:
+            seg.parts[p].append(s)
+    return seg
