@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("INTERVIEWER_BANK_DIR", "bank_dir")
     )
     db: Path | None = Field(default=None, validation_alias=AliasChoices("INTERVIEWER_DB", "db"))
+    cache_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("INTERVIEWER_CACHE_DIR", "cache_dir")
+    )
     transcribe_model: str = Field(
         default="whisper-1",
         validation_alias=AliasChoices("INTERVIEWER_TRANSCRIBE_MODEL", "transcribe_model"),

@@ -42,6 +42,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("INTERVIEWER_DB", str(tmp_path / "sessions.sqlite3"))
+    monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     from interviewer.settings import get_settings
