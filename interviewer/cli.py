@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from interviewer import __version__
 from interviewer.commands import banks as banks_cmd
 from interviewer.commands import importer as import_cmd
+from interviewer.commands import serve as serve_cmd
 from interviewer.errors import InterviewerError
 
 
@@ -53,6 +54,7 @@ def _root(
 
 app.add_typer(banks_cmd.app, name="banks")
 app.command("import")(import_cmd.import_bank)
+app.command("serve")(serve_cmd.serve)
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# the web app's real-browser tests drive Debian's Chromium (never a downloaded browser)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
   echo "please install: ${need[*]} (Debian/Ubuntu: apt-get install ${need[*]})" >&2

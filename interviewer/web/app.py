@@ -1,0 +1,135 @@
+"""The Starlette application: routes, middleware and error pages.
+
+Server-rendered pages with a little JavaScript; every asset is served by the app (no
+CDN), so it works offline. Blocking work (the store, grading, transcription) runs in a
+thread so one slow grade does not stall other pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from interviewer.errors import ConfigError, DataError, GradingError, NotFoundError
+from interviewer.settings import Settings, get_settings
+from interviewer.web.render import STATIC_DIR, render
+from interviewer.web.security import SecurityMiddleware
+from interviewer.web.views import audio, interview, pages
+
+AUDIO_LIMIT = 25_000_000  # the transcription endpoint's own limit
+FORM_LIMIT = 1_000_000  # a typed answer is a few kB; a megabyte is generous
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """What the app needs to know; built once by ``interviewer serve`` or a test."""
+
+    settings: Settings = field(default_factory=get_settings)
+    audio_limit: int = AUDIO_LIMIT
+    form_limit: int = FORM_LIMIT
+
+    @property
+    def grader(self) -> str:
+        return self.settings.grader
+
+    @property
+    def bank_dir(self) -> Path | None:
+        return self.settings.bank_dir
+
+
+def _limit_for(config: WebConfig):
+    def limit(path: str) -> int:
+        return config.audio_limit if path.endswith("/audio") else config.form_limit
+
+    return limit
+
+
+_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Upload too large",
+    415: "Unsupported file type",
+    500: "Something went wrong",
+    502: "Grading failed",
+}
+
+
+async def _error_page(request: Request, exc: Exception) -> Response:
+    """One clear page for every error; never a traceback, never a setting."""
+    if isinstance(exc, HTTPException):
+        status, detail = exc.status_code, exc.detail
+        if status == 404 and detail == "Not Found":
+            detail = f"There is no page at {request.url.path}."
+        elif status == 405:
+            detail = f"{request.method} is not allowed here."
+    elif isinstance(exc, NotFoundError):
+        status, detail = 404, str(exc)
+    elif isinstance(exc, DataError | ConfigError):
+        status, detail = 400, str(exc)
+    elif isinstance(exc, GradingError):
+        status, detail = 502, str(exc)
+    else:
+        status, detail = 500, "The server hit an unexpected error. Your saved answers are safe."
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        title=_TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+    )
+
+
+def create_app(config: WebConfig | None = None) -> Starlette:
+    """Build the app. ``config`` defaults to the process settings (env and ``.env``)."""
+    config = config or WebConfig()
+    routes = [
+        Route("/", pages.home, name="home"),
+        Route("/banks/{bank_id}", pages.choose_questions, name="bank"),
+        Route("/sessions", interview.start, methods=["POST"], name="start"),
+        Route("/sessions/{sid}", interview.next_step, name="session"),
+        Route("/sessions/{sid}/q/{qid}", interview.question, name="question"),
+        Route("/sessions/{sid}/q/{qid}/answer", interview.answer, methods=["POST"], name="answer"),
+        Route("/sessions/{sid}/q/{qid}/audio", audio.upload, methods=["POST"], name="audio"),
+        Route("/sessions/{sid}/q/{qid}/speech", audio.speech, name="speech"),
+        Route("/sessions/{sid}/q/{qid}/scorecard", interview.scorecard, name="scorecard"),
+        Route(
+            "/sessions/{sid}/q/{qid}/follow-up",
+            interview.follow_up,
+            methods=["POST"],
+            name="follow_up",
+        ),
+        Route(
+            "/sessions/{sid}/q/{qid}/regrade", interview.regrade, methods=["POST"], name="regrade"
+        ),
+        Route("/sessions/{sid}/finish", interview.finish, methods=["POST"], name="finish"),
+        Route("/sessions/{sid}/report", pages.report, name="report"),
+        Route("/sessions/{sid}/report.html", pages.report_file, name="report_file"),
+        Route("/history", pages.history, name="history"),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    handlers = {
+        HTTPException: _error_page,
+        NotFoundError: _error_page,
+        DataError: _error_page,
+        ConfigError: _error_page,
+        GradingError: _error_page,
+        Exception: _error_page,
+    }
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityMiddleware, limit_for=_limit_for(config))],
+        exception_handlers=handlers,
+    )
+    app.state.config = config
+    return app

@@ -1,0 +1,49 @@
+"""Jinja2 templates (files in ``templates/``, autoescaped) and the page renderer.
+
+Autoescape is on for every template, so candidate text is always shown as text. Nothing
+from the settings reaches a template except what a page names explicitly: never a key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from interviewer.web.security import CSRF_FIELD, csrf_token
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_env)
+
+DIMENSION_NAMES = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "quantified_results": "Quantified results",
+    "lessons_learned": "Lessons learned",
+}
+_env.filters["dimension_name"] = lambda d: DIMENSION_NAMES.get(d, str(d).replace("_", " "))
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page; every page gets the CSRF token for its forms."""
+    context.setdefault("title", "")
+    context["csrf_field"] = CSRF_FIELD
+    context["csrf_token"] = csrf_token(request)
+    context["url"] = lambda name, **params: str(request.app.url_path_for(name, **params))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

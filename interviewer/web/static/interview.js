@@ -1,0 +1,118 @@
+// The interview page: a visible timer, a word count, the question read aloud, and recording
+// with MediaRecorder. Everything works without this script too: the forms post as usual.
+(function () {
+  "use strict";
+  var status = document.getElementById("status");
+  function say(text) { if (status) { status.textContent = text; } }
+  function fmt(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  // Timer: starts when the question is shown; announced politely at 2 and 3 minutes only,
+  // so a screen reader is not interrupted every second.
+  var started = Date.now();
+  var timer = document.getElementById("timer");
+  var announced = {};
+  function elapsed() { return (Date.now() - started) / 1000; }
+  function tick() {
+    var e = elapsed();
+    if (timer) { timer.textContent = fmt(e); }
+    if (e >= 120 && !announced[120]) { announced[120] = true; say("Two minutes: time to land the result."); }
+    if (e >= 180 && !announced[180]) { announced[180] = true; say("Three minutes: wrap up now."); }
+  }
+  setInterval(tick, 1000);
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input.elapsed").forEach(function (input) { input.value = elapsed().toFixed(1); });
+    });
+  });
+
+  // Word count against the 250-400 word target.
+  var answer = document.getElementById("answer");
+  var count = document.getElementById("word-count");
+  if (answer && count) {
+    answer.addEventListener("input", function () {
+      var words = answer.value.trim().split(/\s+/).filter(Boolean).length;
+      count.textContent = words + (words === 1 ? " word" : " words") + " (target 250-400)";
+    });
+  }
+
+  // Play the question aloud: the server's speech endpoint when one is configured, else the
+  // browser's own speech synthesis.
+  var play = document.getElementById("play-question");
+  var box = document.querySelector(".speech");
+  if (play && box) {
+    var url = box.getAttribute("data-speech-url");
+    var textEl = document.getElementById(box.getAttribute("data-speech-text-id"));
+    var player = document.getElementById("question-audio");
+    if (url || "speechSynthesis" in window) {
+      play.hidden = false;
+      play.addEventListener("click", function () {
+        if (url) {
+          player.src = url;
+          player.play().then(function () { say("Playing the question."); }, function () {
+            say("Could not play the question audio.");
+          });
+        } else {
+          window.speechSynthesis.cancel();
+          var u = new SpeechSynthesisUtterance(textEl ? textEl.textContent : "");
+          u.lang = document.documentElement.lang || "en";
+          window.speechSynthesis.speak(u);
+          say("Reading the question aloud.");
+        }
+      });
+    }
+  }
+
+  // Record with MediaRecorder; the recording fills the file input, and the form uploads it.
+  var recorder = document.querySelector(".recorder");
+  var fileInput = document.getElementById("audio");
+  var audioForm = document.getElementById("audio-form");
+  if (recorder && fileInput && navigator.mediaDevices && window.MediaRecorder && window.DataTransfer) {
+    recorder.hidden = false;
+    var startBtn = document.getElementById("record-start");
+    var stopBtn = document.getElementById("record-stop");
+    var preview = document.getElementById("recording-preview");
+    var rec = null, chunks = [], recStarted = 0;
+    startBtn.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        rec = new MediaRecorder(stream);
+        rec.addEventListener("dataavailable", function (ev) { if (ev.data.size) { chunks.push(ev.data); } });
+        rec.addEventListener("stop", function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          var type = (rec.mimeType || "audio/webm").split(";")[0];
+          var ext = type.indexOf("ogg") >= 0 ? "ogg" : (type.indexOf("mp4") >= 0 ? "m4a" : "webm");
+          var file = new File(chunks, "answer." + ext, { type: type });
+          var dt = new DataTransfer();
+          dt.items.add(file);
+          fileInput.files = dt.files;
+          preview.src = URL.createObjectURL(file);
+          preview.hidden = false;
+          say("Recording stopped after " + fmt((Date.now() - recStarted) / 1000) +
+              ". Listen back, then upload the recording or record again.");
+        });
+        rec.start();
+        recStarted = Date.now();
+        startBtn.disabled = true;
+        stopBtn.disabled = false;
+        stopBtn.focus();
+        say("Recording. Press Stop recording when you are done.");
+      }, function (err) {
+        say("The microphone is not available (" + err.name + "). You can type your answer instead.");
+      });
+    });
+    stopBtn.addEventListener("click", function () {
+      if (rec && rec.state !== "inactive") { rec.stop(); }
+      stopBtn.disabled = true;
+      startBtn.disabled = false;
+      startBtn.textContent = "Record again";
+    });
+  }
+  if (audioForm) {
+    audioForm.addEventListener("submit", function () {
+      say("Uploading and transcribing your answer. This can take a little while.");
+    });
+  }
+})();

@@ -1,0 +1,1 @@
+"""Request handlers, grouped by page: start and history, the interview, audio."""
