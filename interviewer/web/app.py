@@ -7,6 +7,7 @@ thread so one slow grade does not stall other pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from interviewer.errors import ConfigError, DataError, GradingError, NotFoundError
+from interviewer.grade import Grader
+from interviewer.graders import make_grader
 from interviewer.settings import Settings, get_settings
+from interviewer.web import service
 from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import SecurityMiddleware
 from interviewer.web.views import audio, interview, pages
@@ -35,6 +39,8 @@ class WebConfig:
     settings: Settings = field(default_factory=get_settings)
     audio_limit: int = AUDIO_LIMIT
     form_limit: int = FORM_LIMIT
+    # how a session's grader is built from (settings, kind); the CLI's factory by default
+    grader_factory: Callable[[Settings, str], Grader] = make_grader
 
     @property
     def grader(self) -> str:
@@ -66,6 +72,17 @@ _TITLES = {
 
 async def _error_page(request: Request, exc: Exception) -> Response:
     """One clear page for every error; never a traceback, never a setting."""
+    if isinstance(exc, service.AlreadyAnswered):
+        return render(
+            request,
+            "error.html",
+            status_code=409,
+            title="Already answered",
+            status=409,
+            detail=str(exc),
+            answer_text=exc.text,
+            next_url=str(request.app.url_path_for("session", sid=request.path_params["sid"])),
+        )
     if isinstance(exc, HTTPException):
         status, detail = exc.status_code, exc.detail
         if status == 404 and detail == "Not Found":
@@ -124,6 +141,7 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         DataError: _error_page,
         ConfigError: _error_page,
         GradingError: _error_page,
+        service.AlreadyAnswered: _error_page,
         Exception: _error_page,
     }
     app = Starlette(

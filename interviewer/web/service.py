@@ -8,19 +8,22 @@ grading, follow-up choice, report and trends all come from the modules the CLI u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from interviewer import bank as banks
-from interviewer.bank import Bank
-from interviewer.errors import NotFoundError
-from interviewer.records import SessionRecord
+from interviewer.bank import Bank, Question
+from interviewer.errors import GradingError, InterviewerError, NotFoundError
+from interviewer.grade import Grade, Grader
+from interviewer.records import QuestionView, SessionRecord
+from interviewer.rubric import Rubric
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
+    from interviewer.session import Interview
     from interviewer.store import Store
 
 DEFAULT_FOLLOW_UPS = 1
@@ -30,6 +33,7 @@ class WebConfigLike(Protocol):
     settings: Settings
     audio_limit: int
     form_limit: int
+    grader_factory: Callable[[Settings, str], Grader]
 
 
 @dataclass(frozen=True)
@@ -90,16 +94,263 @@ def home_data(config: WebConfigLike) -> tuple[list[Bank], list[SessionSummary]]:
 
 
 def bank_and_default(config: WebConfigLike, bank_id: str) -> tuple[Bank, list[str]]:
-    """The bank and the engine's default choice of questions for it."""
-    from interviewer.session import select_questions
+    """The bank and the engine's default choice of questions (least practised first)."""
+    from interviewer.selection import select_questions
 
     bank = get_bank(config, bank_id)
-    return bank, [q.id for q in select_questions(bank)]
+    with open_store(config) as store:
+        counts = store.question_counts()
+    answered = {qid: n for (b, qid), n in counts.items() if b == bank.id}
+    return bank, select_questions(bank, answered=answered)
 
 
 def get_session(config: WebConfigLike, sid: str) -> SessionRecord:
     with open_store(config) as store:
         return store.get_session(sid)
+
+
+def start_session(
+    config: WebConfigLike, bank_id: str, question_ids: list[str], follow_ups: int
+) -> str:
+    """Create the session through the engine (questions checked against the bank)."""
+    from interviewer.graders import resolve_kind
+    from interviewer.selection import select_questions
+    from interviewer.session import Interview
+
+    bank = get_bank(config, bank_id)
+    ids = select_questions(bank, ids=question_ids)
+    kind, _ = resolve_kind(config.settings)
+    with open_store(config) as store:
+        engine = Interview.start(
+            store,
+            bank,
+            ids,
+            _LazyGrader(config, kind),
+            mode="web",
+            grader_name=kind,
+            follow_ups=follow_ups,
+        )
+        return engine.session_id
+
+
+class _LazyGrader:
+    """The session's grader, built only when an answer is graded (viewing needs none).
+
+    A grader that cannot be built (say, the LLM key was removed since the session
+    started) is a grading failure: the engine records it on the answer, which stays saved.
+    """
+
+    def __init__(self, config: WebConfigLike, kind: str) -> None:
+        self.config = config
+        self.kind = kind
+        self._grader: Grader | None = None
+
+    def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
+        if self._grader is None:
+            try:
+                self._grader = self.config.grader_factory(self.config.settings, self.kind)
+            except InterviewerError as exc:
+                raise GradingError(str(exc)) from exc
+        return self._grader.grade(question, rubric, answer)
+
+
+def _engine(store: Store, config: WebConfigLike, session: SessionRecord) -> Interview:
+    from interviewer.session import Interview
+
+    options = store.session_options(session.id)
+    return Interview(
+        store,
+        get_bank(config, session.bank_id),
+        session.id,
+        _LazyGrader(config, session.grader),
+        follow_ups=int(options.get("follow_ups", DEFAULT_FOLLOW_UPS)),
+    )
+
+
+@dataclass
+class QuestionState:
+    """A question of a session: where it stands and what was answered."""
+
+    session: SessionRecord
+    bank: Bank
+    question: Question
+    position: int
+    total: int
+    view: QuestionView | None
+    next_qid: str | None
+
+
+def question_state(config: WebConfigLike, sid: str, qid: str) -> QuestionState:
+    with open_store(config) as store:
+        return _load_state(store, config, sid, qid)
+
+
+def _load_state(store: Store, config: WebConfigLike, sid: str, qid: str) -> QuestionState:
+    return _state(config, store.get_session(sid), qid)
+
+
+def _state(config: WebConfigLike, session: SessionRecord, qid: str) -> QuestionState:
+    if qid not in session.question_ids:
+        raise NotFoundError(
+            f"question {qid!r} is not part of session {session.id} "
+            f"(its questions: {', '.join(session.question_ids)})"
+        )
+    bank = get_bank(config, session.bank_id)
+    views = {v.question_id: v for v in session.questions()}
+    todo = [q for q in session.unanswered() if q != qid]
+    return QuestionState(
+        session=session,
+        bank=bank,
+        question=bank.question(qid),
+        position=session.question_ids.index(qid) + 1,
+        total=len(session.question_ids),
+        view=views.get(qid),
+        next_qid=todo[0] if todo else None,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a submitted answer: always saved; graded unless ``error``."""
+
+    answer_id: int
+    error: str | None = None
+
+
+def _grade(engine: Interview, answer_id: int) -> str | None:
+    """Grade through the engine; the error text when it failed (the engine recorded it)."""
+    try:
+        engine.grade(answer_id)
+    except GradingError as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def answer_question(
+    config: WebConfigLike,
+    sid: str,
+    qid: str,
+    text: str,
+    *,
+    elapsed_seconds: float | None = None,
+    audio_path: str | None = None,
+    delivery: dict[str, Any] | None = None,
+) -> Outcome:
+    """Save the main answer (committed first), then grade it."""
+    from interviewer.session import AnswerInput
+
+    with open_store(config) as store:
+        state = _load_state(store, config, sid, qid)
+        if state.view is not None:
+            raise AlreadyAnswered(state.question.id, text)
+        engine = _engine(store, config, state.session)
+        answer_id = engine.submit_answer(
+            qid,
+            AnswerInput(
+                text, elapsed_seconds=elapsed_seconds, audio_path=audio_path, delivery=delivery
+            ),
+        )
+        return Outcome(answer_id, _grade(engine, answer_id))
+
+
+def pending_probe(config: WebConfigLike, state: QuestionState) -> str | None:
+    """The follow-up the engine would ask now, or None (limit reached, or none needed)."""
+    if state.view is None:
+        return None
+    with open_store(config) as store:
+        return _engine(store, config, state.session).next_probe(state.view.answer.id)
+
+
+def answer_follow_up(
+    config: WebConfigLike, sid: str, qid: str, text: str, *, elapsed_seconds: float | None = None
+) -> Outcome:
+    """Save the answer to the probe due now, then grade the question again with it."""
+    from interviewer.session import AnswerInput
+
+    with open_store(config) as store:
+        state = _load_state(store, config, sid, qid)
+        engine = _engine(store, config, state.session)
+        probe = engine.next_probe(state.view.answer.id) if state.view else None
+        if probe is None or state.view is None:
+            raise AlreadyAnswered(state.question.id, text, follow_up=True)
+        main_id = state.view.answer.id
+        engine.submit_follow_up(main_id, probe, AnswerInput(text, elapsed_seconds=elapsed_seconds))
+        return Outcome(main_id, _grade(engine, main_id))
+
+
+def regrade_question(config: WebConfigLike, sid: str, qid: str) -> Outcome:
+    """Grade a saved answer again (after a failure, or on request)."""
+    with open_store(config) as store:
+        state = _load_state(store, config, sid, qid)
+        if state.view is None:
+            raise NotFoundError(f"question {qid} of session {state.session.id} has no answer yet")
+        engine = _engine(store, config, state.session)
+        return Outcome(state.view.answer.id, _grade(engine, state.view.answer.id))
+
+
+def scorecard(config: WebConfigLike, state: QuestionState) -> dict[str, Any]:
+    """What the scorecard page shows: rows with each level's meaning, and the probe due."""
+    from interviewer.rubric import build_rubric
+
+    grade = state.view.grade if state.view else None
+    star_rows: list[dict[str, Any]] = []
+    theme_rows: list[dict[str, Any]] = []
+    if grade is not None:
+        rubric = build_rubric(state.bank, state.question.id)
+        for dim, g in grade.star().items():
+            d = rubric.dimension(dim)
+            star_rows.append(
+                {
+                    "name": d.name,
+                    "score": g.score,
+                    "meaning": d.levels.get(g.score, ""),
+                    "feedback": g.feedback,
+                    "evidence": g.evidence,
+                }
+            )
+        names = {t.id: t.name for t in state.bank.themes}
+        theme_rows = [
+            {"name": names.get(t.theme, t.theme), "score": t.score, "feedback": t.feedback}
+            for t in grade.themes
+        ]
+    delivery = state.view.answer.delivery if state.view else None
+    return {
+        "grade": grade,
+        "star_rows": star_rows,
+        "theme_rows": theme_rows,
+        "probe": pending_probe(config, state),
+        "delivery": _delivery_summary(delivery),
+    }
+
+
+def _delivery_summary(delivery: dict[str, Any] | None) -> dict[str, str]:
+    """Spoken-answer figures worth showing (numbers and short text only)."""
+    shown: dict[str, str] = {}
+    for key, value in (delivery or {}).items():
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            continue
+        if isinstance(value, float):
+            value = f"{value:.1f}"
+        if len(str(value)) <= 120:
+            shown[key] = str(value)
+    return shown
+
+
+def finish_session(config: WebConfigLike, sid: str) -> None:
+    with open_store(config) as store:
+        session = store.get_session(sid)
+        _engine(store, config, session).finish()
+
+
+class AlreadyAnswered(InterviewerError):
+    """A second answer to a question (e.g. a form sent twice); the text is shown back."""
+
+    exit_code = 2
+
+    def __init__(self, qid: str, text: str, follow_up: bool = False) -> None:
+        self.text = text
+        what = "no follow-up is due for" if follow_up else "you have already answered"
+        super().__init__(f"{what} question {qid}; this text was not saved")
 
 
 def report_html(config: WebConfigLike, sid: str) -> str:
@@ -112,3 +363,24 @@ def report_html(config: WebConfigLike, sid: str) -> str:
 
 def history_data(config: WebConfigLike) -> dict[str, Any]:
     raise NotFoundError("history is not wired yet")
+
+
+def can_speak(config: WebConfigLike) -> bool:
+    """Questions are spoken by the server's TTS endpoint only when an LLM is configured."""
+    return False
+
+
+def question_speech(config: WebConfigLike, sid: str, qid: str) -> tuple[bytes, str]:
+    raise NotFoundError("no speech endpoint is configured")
+
+
+def answer_audio(
+    config: WebConfigLike,
+    sid: str,
+    qid: str,
+    data: bytes,
+    ext: str,
+    *,
+    elapsed_seconds: float | None = None,
+) -> Outcome:
+    raise NotFoundError("spoken answers are not wired yet")

@@ -1,0 +1,60 @@
+"""A web-app client that behaves like a browser: keeps the CSRF cookie and fills the token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from interviewer.settings import build_settings
+from interviewer.web import WebConfig, create_app
+
+BANK = "ml-problem-solving"
+
+STRONG = (
+    "Last spring our fraud model's precision fell from 91% to 74% within a week of a "
+    "release. I owned the model, so my task was to find the cause and restore precision "
+    "before the quarterly audit. I compared feature distributions between the training "
+    "set and live traffic, because a silent data change was more likely than a code bug, "
+    "and found that a payment provider had started sending amounts in cents. I added a "
+    "schema check to the pipeline and retrained on corrected data. As a result precision "
+    "went back to 90% in three days and we caught two later schema changes before they "
+    "reached the model. I learned to validate inputs at every boundary, and I now add a "
+    "distribution check to every pipeline I build."
+)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "page has no CSRF token"
+    return found.group(1)
+
+
+class Browser:
+    """Posts forms the way a browser would after loading the page they sit on."""
+
+    def __init__(self, config: WebConfig | None = None, **settings: Any) -> None:
+        settings.setdefault("grader", "offline")
+        self.config = config or WebConfig(settings=build_settings(**settings))
+        self.client = TestClient(create_app(self.config), raise_server_exceptions=False)
+        self.token = csrf_of(self.client.get(f"/banks/{BANK}").text)
+
+    def get(self, url: str, **kw: Any):
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kw: Any):
+        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kw)
+
+    def start(self, questions: list[str], follow_ups: int = 1) -> str:
+        """Start a session; returns its id."""
+        r = self.post(
+            "/sessions",
+            {"bank": BANK, "question": questions, "follow_ups": str(follow_ups)},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303, r.text
+        return r.headers["location"].rsplit("/", 1)[-1]
+
+    def answer(self, sid: str, qid: str, text: str, **kw: Any):
+        return self.post(f"/sessions/{sid}/q/{qid}/answer", {"answer": text}, **kw)
