@@ -52,6 +52,7 @@ class Templates(StrictModel):
     follow_up: dict[str, str]
     probe_keywords: dict[str, list[str]]
     work_vocabulary: str
+    topic_ignore: str
     common_stems: str
     synonyms: list[list[str]]
 
@@ -61,7 +62,11 @@ class Templates(StrictModel):
 
     @cached_property
     def work_stems(self) -> frozenset[str]:
-        return frozenset(content_stems(self.work_vocabulary))
+        return frozenset(content_stems(self.work_vocabulary)) - self.ignored_stems
+
+    @cached_property
+    def ignored_stems(self) -> frozenset[str]:
+        return frozenset(content_stems(self.topic_ignore))
 
     @cached_property
     def common(self) -> frozenset[str]:

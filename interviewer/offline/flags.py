@@ -17,6 +17,10 @@ from interviewer.offline.text import FILLER_PHRASE, WORD, content_stems
 from interviewer.rubric import Rubric
 
 _I = re.compile(r"\b(?:i|me|my|myself|mine|i'm|i've|i'd|i'll)\b")
+_HEDGE = re.compile(
+    r"\b(?:i think|maybe|i'm not sure|i don't remember|anyway|whole other story|or maybe|"
+    r"kind of|sort of|i guess|probably|it's hard to say|who knows)\b"
+)
 _WE = re.compile(r"\b(?:we|us|our|ours|ourselves|we're|we've|we'd|the team)\b")
 
 
@@ -34,8 +38,12 @@ class AnswerStats:
 
 
 @lru_cache(maxsize=256)
-def topic_stems(question_text: str, theme_text: str, work: frozenset[str]) -> frozenset[str]:
-    return frozenset(content_stems(question_text)) | frozenset(content_stems(theme_text)) | work
+def topic_stems(
+    question_text: str, theme_text: str, work: frozenset[str], ignored: frozenset[str]
+) -> frozenset[str]:
+    """Stems that mark an answer as on topic: the question's, the themes' and work words."""
+    own = frozenset(content_stems(question_text)) | frozenset(content_stems(theme_text))
+    return (own - ignored) | work
 
 
 def rubric_theme_text(rubric: Rubric) -> str:
@@ -74,4 +82,5 @@ def is_rambling(stats: AnswerStats, seg: Segments, tpl: Templates) -> bool:
     if stats.words < lim.rambling_words:
         return False
     n = max(len(seg.sentences), 1)
-    return seg.unclassified / n >= 0.3 or stats.topic_ratio < 0.3
+    hedges = len(_HEDGE.findall(" ".join(s.lower for s in seg.sentences)))
+    return seg.unclassified / n >= 0.2 or stats.topic_ratio < 0.25 or hedges >= 4

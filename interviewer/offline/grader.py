@@ -66,7 +66,9 @@ class OfflineGrader:
         text = mask_injection(answer) if injected else answer
 
         sentences = split_sentences(text)
-        topic = topic_stems(question.text, rubric_theme_text(rubric), tpl.work_stems)
+        topic = topic_stems(
+            question.text, rubric_theme_text(rubric), tpl.work_stems, tpl.ignored_stems
+        )
         stats = answer_stats(text, topic)
         seg = segment(sentences)
         metrics = extract_metrics(sentences, *_result_and_context(seg))

@@ -37,7 +37,8 @@ NUMBER = re.compile(
 CHANGE_BEFORE = re.compile(
     r"(?:\b(?:reduc|improv|increas|decreas|drop|fell|rose|grew|shrank|sav|lift|boost|gain|"
     r"lower|rais|rais|jump|climb|halv|doubl|tripl|went|brought|recover|beat|outperform|cut|"
-    r"bump|moved|push|pull|slash|trim|speed|sped|shorten|got|reach|hit|hitting|back\s+(?:to|up|down))\w*\b|"
+    r"bump|moved|push|pull|slash|trim|speed|sped|shorten|got|reach|hit|hitting|avoid|"
+    r"prevent|protect|caught|found|detect|deliver|finish|complet|back\s+(?:to|up|down))\w*\b|"
     r"\b(?:from|to|by|of|at|down|up)\b|->|→|=)[^.;,]{0,40}$",
     re.IGNORECASE,
 )
@@ -95,6 +96,7 @@ class FoundMetric:
     start: int
     end: int
     outcome: bool
+    standin: bool  # team size, tenure, effort: offered in place of a result
     clear: bool  # has a unit or a before/after that makes it meaningful
     baseline: bool
     business: bool
@@ -107,6 +109,8 @@ def _measures(text: str, start: int, end: int) -> str:
     head = re.split(r"\bfrom\b", head)[0] if re.search(r"\bfrom\s*$", head) else head
     before = [w for w in WORD.findall(head) if _is_content(w)]
     after = [w for w in WORD.findall(re.split(r"[,;.]", text[end : end + 50])[0]) if _is_content(w)]
+    if not before:  # "we saved $45,000 a year": the verb says what it measures
+        before = [w for w in WORD.findall(head) if w.lower() not in STOPWORDS][-1:]
     words = before[-3:] if len(before) >= 2 else before + after[:3]
     return " ".join(words[:5]) or "outcome"
 
@@ -161,15 +165,20 @@ def _classify(
     joined: bool = False,
 ) -> FoundMetric:
     text = s.text
-    irrelevant = context or (not joined and _is_irrelevant(text, start, end, value))
+    standin = not joined and _is_irrelevant(text, start, end, value)
+    irrelevant = context or standin
     window = text[max(0, start - 60) : end + 40]
     has_unit = joined or bool(re.search(r"[%$€£x×]|[a-z]", value, re.IGNORECASE))
     changed = (
         joined
+        or value.lower().endswith(("halved", "doubled", "tripled", "quadrupled", "fold"))
         or bool(CHANGE_BEFORE.search(text[max(0, start - 45) : start]))
         or bool(CHANGE_AFTER.search(text[end : end + 40]))
     )
-    outcome = not irrelevant and changed and (in_result or has_unit)
+    money = bool(re.match(r"[$€£]", value))
+    outcome = not irrelevant and (
+        (changed and (in_result or has_unit)) or (in_result and (money or "%" in value))
+    )
     baseline = outcome and (joined or bool(BASELINE.search(window)))
     return FoundMetric(
         value=value,
@@ -178,6 +187,7 @@ def _classify(
         start=start,
         end=end,
         outcome=outcome,
+        standin=(standin and not _YEAR.match(value)) or (in_result and not outcome),
         clear=outcome and (has_unit or baseline),
         baseline=baseline,
         business=outcome and bool(BUSINESS.search(window)),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from interviewer.offline.metrics import FoundMetric
 from interviewer.offline.segment import HYPOTHETICAL, I_ACTION, WE_ACTION, Segments
-from interviewer.offline.text import Sentence
+from interviewer.offline.text import Sentence, content_stems
 
 
 @dataclass(slots=True)
@@ -22,11 +22,16 @@ class Scored:
     evidence: list[Sentence]
 
 
+# Stakes a rater would call explicit (money, customers, regulators) vs. merely implied.
+STRONG_STAKES = re.compile(
+    r"[$€£]|\b(?:customers?|revenue|money|losing|losses|lost|costs?|complain\w*|critical|"
+    r"outage|incident|sla|on the line|board|ceo|cto|vp|regulat\w*|compliance|fraud|churn|"
+    r"sales|escalat\w*|urgent|at stake|millions?|contract|audit|investors?|patients?|"
+    r"safety|reputation|angry|threaten\w*|recall|drowning|worried|peak)\b"
+)
 STAKES = re.compile(
-    r"[$€£]|\b(?:customers?|users?|revenue|money|losing|lost|cost|costs|complaints?|critical|"
-    r"launch|outage|incident|sla|on the line|board|ceo|cto|vp|regulator|compliance|fraud|"
-    r"churn|sales|escalat\w*|urgent|pressure|risk|at stake|millions?|business|clients?|"
-    r"contract|audit|demo|investors?|patients?|safety|reputation|angry|blocked)\b"
+    STRONG_STAKES.pattern + r"|\b(?:users?|launch|pressure|risk|business|clients?|demo|"
+    r"blocked|deadline|manual|stores?|merchants?)\b"
 )
 CONSTRAINT = re.compile(
     r"\b(?:only|budget|deadline|within|limited|small|tight|constraint\w*|couldn't|could not|"
@@ -38,6 +43,9 @@ SYMPTOM = re.compile(
     r"messy|missing|inconsistent|plateau\w*|stuck|slow\w*|drift\w*|errors?|bugs?|crash\w*|"
     r"flaky|leak\w*|stale|duplicat\w*|garbage|unreliable|skew\w*|worse|declin\w*|biased)\b"
 )
+_GENERIC_STEMS = frozenset(
+    content_stems("model project system data team company product work working good enough job")
+)
 SPECIFIC = re.compile(
     r"\d|\b(?:model|pipeline|production|system|service|dataset|data|classifier|recommender|"
     r"ranking|fraud|forecast\w*|churn|search|feature store|api|etl|warehouse|startup|company|"
@@ -48,15 +56,18 @@ OWN_TASK = re.compile(
     r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
     r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
     r"given|expected|supposed|the one)|i (?:owned|had to|needed to|set out to|volunteered|"
-    r"took on|took ownership|wanted to)|it fell to me|it was up to me|me to)\b"
+    r"took on|took ownership|wanted to)|it fell to me|it was up to me|me to|(?:was|fell) on me|"
+    r"my (?:target|aim|brief)|i was the (?:lead|only)|i had [^.]{0,30} to [a-z]+)\b"
 )
 CONCRETE_GOAL = re.compile(
     r"\d|\b(?:deadline|by (?:monday|tuesday|wednesday|thursday|friday|the end|end of|the "
     r"launch|the release|the demo)|within|target|under|below|at least|sla|before the|budget|"
-    r"threshold|without (?:losing|hurting|dropping)|on-device|so that|in order to|goal of)\b"
+    r"threshold|without|on-device|so that|in order to|goal of|quarter|month|"
+    r"(?:one|two|three|four|five|ten) (?:points?|percent|weeks?|days?|months?))\b"
 )
 MEASURABLE = re.compile(
-    r"\d+\s?(?:%|ms|x|percent|points?|hours?|days?|weeks?|mb|gb)|\b(?:under|below|above|at "
+    r"\d+\s?(?:%|ms|x|percent|points?|mb|gb)|\b(?:by|of) (?:one|two|three|"
+    r"four|five|ten) (?:points?|percent)|\b(?:under|below|above|at "
     r"least|at most|no more than|within) [^.]{0,15}\d|\b(?:target|threshold) of"
 )
 VAGUE_VERB = re.compile(
@@ -80,12 +91,19 @@ VAGUE_RESULT = re.compile(
     r"worked out|happy|positive feedback|things improved|it was better|turned out (?:well|fine|"
     r"great)|was (?:good|great|nice)|pleased|it worked)\b"
 )
+# An outcome a rater can picture: a number, a completed change, or a change verb with
+# the thing that changed. "It improved a bit" is not concrete.
 CONCRETE_OUTCOME = re.compile(
-    r"\d|\b(?:shipped|launched|deployed|rolled out|went live|fixed|resolved|caught|stopped|"
-    r"prevented|recovered|reduced|improved|increased|decreased|cut|halved|doubled|saved|"
-    r"replaced|adopted|approved|back to normal|no longer|beat|outperform\w*|dropped|rose|"
-    r"fell|restored|flagged|detected|unblocked|delivered|closed|signed)\b"
+    r"\d|\b(?:shipped|launched|deployed|rolled out|went live|went into production|"
+    r"resolved|caught|prevented|recovered|halved|doubled|replaced|adopted|approved|"
+    r"back to normal|no longer|beat|outperform\w*|restored|unblocked|delivered|signed|"
+    r"renewed|found all|presented|went back|rebuilt|now runs)\b|"
+    r"\b(?:fixed|stopped|reduced|improved|increased|decreased|cut|saved|dropped|rose|fell|"
+    r"went down|came down|flagged|detected)\b[^.]{0,40}\b(?:latency|accuracy|precision|"
+    r"recall|errors?|cost|bill|time|alerts?|tickets|complaints|losses|fraud|conversion|"
+    r"churn|size|memory|bug|issue|problem|false)"
 )
+HEDGED = re.compile(r"\b(?:a bit|a little|somewhat|not sure|maybe|probably|sort of better)\b")
 IMPACT = re.compile(
     r"[$€£]|\b(?:revenue|customers?|users?|cost|savings?|saved|complaints?|churn|conversion|"
     r"sales|business|team|stakeholders?|product|clients?|tickets|support|manual|analysts?|"
@@ -132,32 +150,45 @@ def score_situation(seg: Segments, total_words: int) -> Scored:
     text = " ".join(s.lower for s in sents)
     words = sum(s.words for s in sents)
     ev = sents[:2]
-    if HYPOTHETICAL.search(text) and not SPECIFIC.search(text):
+    if _hypothetical(seg):
         return Scored(1, ev)
-    specific = len(SPECIFIC.findall(text))
-    if specific == 0 or words < 6:
+    # how concrete the scene is: distinct content words beyond generic work nouns
+    stems = set().union(*(s.stems for s in sents))
+    distinctive = len(stems - _GENERIC_STEMS)
+    if distinctive < 2 or words < 6:
         return Scored(1, ev)
-    if words < 14 and specific < 2:
+    if words < 14 or distinctive < 5:
         return Scored(2, ev)
-    stakes = bool(STAKES.search(text))
-    constraint = bool(CONSTRAINT.search(text))
-    symptom = bool(SYMPTOM.search(text))
-    framing = stakes + constraint + symptom
-    if words < 14 or framing == 0:
-        return Scored(2 if words < 14 else 3, ev)
+    strong = bool(STRONG_STAKES.search(text))
+    stakes = strong or bool(STAKES.search(text))
+    framing = stakes + bool(CONSTRAINT.search(text)) + bool(SYMPTOM.search(text))
+    if framing == 0:
+        return Scored(3, ev)
     concise = words <= max(90, 0.4 * total_words)
-    if stakes and framing >= 2 and concise and words >= 20:
+    if strong and framing >= 2 and concise and words >= 25 and distinctive >= 8:
         return Scored(5, ev)
-    if framing >= 2 or stakes:
+    if framing >= 2 or strong:
         return Scored(4, ev)
     return Scored(3, ev)
 
 
+def _hypothetical(seg: Segments) -> bool:
+    """An answer about what the candidate usually does, not about one real event."""
+    text = " ".join(s.lower for s in seg.sentences)
+    habits = len(HYPOTHETICAL.findall(text))
+    past = sum(1 for s in seg.sentences if I_ACTION.search(s.lower))
+    return habits >= 2 and past < 2
+
+
 def score_task(seg: Segments) -> Scored:
     sents = seg.of("task")
-    own = [s for s in sents if OWN_TASK.search(s.lower)]
+    own = [
+        s
+        for s in sents
+        if OWN_TASK.search(s.lower) or (s.label == "task" and re.search(r"\b(?:i|my)\b", s.lower))
+    ]
     if not sents:
-        actions = seg.of("action")
+        actions = [s for s in seg.of("action") if I_ACTION.search(s.lower)]
         return Scored(1, actions[:1]) if actions else Scored(0, [])
     text = " ".join(s.lower for s in sents)
     if not own:
@@ -212,7 +243,12 @@ def score_result(seg: Segments, metrics: list[FoundMetric]) -> Scored:
     sents.sort(key=lambda s: s.index)
     if not sents:
         return Scored(0, [])
-    concrete = [s for s in sents if CONCRETE_OUTCOME.search(s.lower)]
+    concrete = [
+        s
+        for s in sents
+        if CONCRETE_OUTCOME.search(s.lower)
+        and not (HEDGED.search(s.lower) and not any(ch.isdigit() for ch in s.text))
+    ]
     if not concrete:
         vague = [s for s in sents if VAGUE_RESULT.search(s.lower)]
         return Scored(1, (vague or sents)[:2])
@@ -239,7 +275,12 @@ def score_quantified(metrics: list[FoundMetric]) -> tuple[Scored, list[FoundMetr
         return Scored(0, []), []
     outcomes = [m for m in metrics if m.outcome]
     if not outcomes:
-        return Scored(1, _unique([m.sentence for m in metrics])[:1]), []
+        # level 1 is for numbers offered in place of results (team size, years, hours,
+        # effort); a deadline or data size that only sets the scene scores 0
+        standins = [m for m in metrics if m.standin]
+        if not standins:
+            return Scored(0, []), []
+        return Scored(1, _unique([m.sentence for m in standins])[:1]), []
     clear = [m for m in outcomes if m.clear]
     ev = _unique([m.sentence for m in outcomes])[:3]
     if not clear:
@@ -259,18 +300,19 @@ def score_lessons(seg: Segments) -> Scored:
         return Scored(0, [])
     text = " ".join(s.lower for s in sents)
     words = sum(s.words for s in sents)
+    own = set().union(*(s.stems for s in sents))
     story = set().union(*(s.stems for s in seg.sentences if s not in sents))
-    shared = set().union(*(s.stems for s in sents)) & story
-    if CLICHE.search(text) and len(shared) < 3:
+    shared = own & story
+    cliche = bool(CLICHE.search(text))
+    if cliche and (len(own) < 8 or len(shared) < 3):
         return Scored(1, sents[:1])
-    if len(shared) < 2 or words < 8:
+    if cliche or len(own) < 5 or not shared or words < 8:
         return Scored(2, sents[:2])
-    changed = bool(CHANGED_BEHAVIOUR.search(text))
-    if not changed:
+    if not CHANGED_BEHAVIOUR.search(text):
         return Scored(3, _top(sents, 2))
     candid = bool(CANDID.search(text))
     practice = bool(TEAM_PRACTICE.search(text))
-    if (candid or practice) and words >= 22 and len(shared) >= 4:
+    if (candid or practice) and words >= 22 and len(shared) >= 3:
         return Scored(5, _top(sents, 2))
     return Scored(4, _top(sents, 2))
 

@@ -33,7 +33,7 @@ _NOT_ACTIONS = word_set(
 I_ACTION = re.compile(
     r"\bi\s+(?:then\s+|also\s+|first\s+|quickly\s+|personally\s+|just\s+|finally\s+|"
     r"immediately\s+|eventually\s+|instead\s+|carefully\s+|manually\s+|myself\s+)?"
-    rf"({_IRREGULAR}|[a-z]+ed)\b"
+    rf"({_IRREGULAR}|[a-z]+(?:-[a-z]+)*ed)\b"
 )
 I_ACTION_EXTRA = re.compile(
     r"\b(?:i\s+(?:decided|chose|started|began|went ahead|took it on|took ownership)|"
@@ -58,7 +58,8 @@ TASK_CUE = re.compile(
     r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
     r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
     r"given|expected|supposed)|i (?:owned|had to|needed to|set out to|volunteered|took on|"
-    r"took ownership)|it fell to me|it was up to me|i was the one|"
+    r"took ownership)|it fell to me|it was up to me|i was the one|(?:was|fell) on me|"
+    r"my (?:target|aim|brief)|i was the (?:lead|only)|"
     r"we (?:needed|had|wanted) to|the (?:goal|task|aim|objective|mission|target|ask|"
     r"requirement) was|the team (?:needed|had) to|success (?:meant|would mean|was)|"
     r"(?:had|needed) to (?:get|ship|deliver|reduce|improve|find|fix|cut|bring|hit|keep))\b"
@@ -72,14 +73,16 @@ RESULT_CUE = re.compile(
     r"got (?:it|us|the) |hit (?:the|our)|met (?:the|our)|beat (?:the|our)|outperform|"
     r"resulted|led to|it worked|went well|was a success|successful|happy|praised|"
     r"by the (?:deadline|end)|on time|ahead of|no longer|stopped (?:the|happening)|"
-    r"never (?:happened|came back)|since then the|became (?:the|a|our))\b"
+    r"never (?:happened|came back)|since then the|became (?:the|a|our)|went better|"
+    r"got better|was better|worked better|(?:gave|got|had) (?:\w+ )?results|used it|"
+    r"pleased|went into production|went down|came down|the business used)\b"
 )
 LESSON_CUE = re.compile(
     r"\b(?:learn(?:ed|t)|lessons?|taught me|takeaways?|in hindsight|looking back|next time|"
     r"(?:would|'d) (?:do|have done|approach) [a-z ]{0,30}differently|i should have|"
     r"if i (?:did|had|were to do) (?:it|this) again|since then,? i|now i (?:always|first|start|"
     r"make|check|insist|ask)|i now|these days i|from then on|ever since|changed how i|my rule|"
-    r"what i took away|realis(?:ed|e)|realiz(?:ed|e)|the biggest thing|reflect(?:ing|ion)?|"
+    r"what i took away|the biggest thing|^now i [a-z]+|reflect(?:ing|ion)?|"
     r"i always (?:now|start|check)|it showed me|made me (?:realise|realize)|i'd never again)\b"
 )
 HYPOTHETICAL = re.compile(
@@ -102,7 +105,7 @@ class Segments:
         return self.parts.get(part, [])
 
 
-def _cue_scores(s: Sentence, position: float) -> dict[str, float]:
+def _cue_scores(s: Sentence, position: float, n_sentences: int) -> dict[str, float]:
     low = s.lower
     i_act = bool(I_ACTION.search(low)) and not _only_non_actions(low)
     scores = {
@@ -117,7 +120,8 @@ def _cue_scores(s: Sentence, position: float) -> dict[str, float]:
     if HYPOTHETICAL.search(low) and not LESSON_CUE.search(low):
         scores["action"] *= 0.3
         scores["situation"] += 0.3
-    if position < 0.2:
+    if position < 0.2 and (not i_act or (scores["situation"] and n_sentences >= 3)):
+        # a story opens with the scene, even when told as "At X, I led ..."
         scores["situation"] += 0.8
     elif position > 0.6:
         scores["result"] *= 1.3
@@ -138,8 +142,9 @@ def segment(sentences: list[Sentence]) -> Segments:
         and len({s.label for s in sentences if s.label}) >= 2
     )
     n = max(len(sentences), 1)
+    previous: list[str] = []
     for s in sentences:
-        scores = _cue_scores(s, s.index / n)
+        scores = _cue_scores(s, s.index / n, n)
         chosen: list[str] = []
         if seg.labelled and s.label:
             chosen.append(s.label)
@@ -156,6 +161,10 @@ def segment(sentences: list[Sentence]) -> Segments:
                         chosen.append(p)
         if not chosen:
             seg.unclassified += 1
+            # a sentence with no cue of its own continues the part before it
+            # ("What I learned is X. Now I do Y.")
+            chosen = previous[:1]
         for p in chosen:
             seg.parts[p].append(s)
+        previous = chosen
     return seg
