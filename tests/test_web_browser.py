@@ -6,6 +6,7 @@ can be mocked in-process with respx (``httpx2_mock``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from interviewer.settings import build_settings
 from interviewer.web import WebConfig, create_app
 from interviewer.web.live import chromium_path, launch_chromium, live_server
+from tests.web_helpers import STRONG
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if chromium_path() is None:
@@ -43,6 +45,113 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 def _server(**settings: object):  # type: ignore[no-untyped-def]
     return live_server(create_app(WebConfig(settings=build_settings(**settings))))
+
+
+def _choose(page, base: str, questions: list[str], follow_ups: str = "0") -> None:  # type: ignore[no-untyped-def]
+    """From the start page, pick the built-in bank and exactly ``questions``."""
+    page.goto(base + "/")
+    page.get_by_role("link", name="Choose questions from Problem Solving").click()
+    for box in page.get_by_role("checkbox").all():
+        box.uncheck()
+    for qid in questions:
+        page.locator(f"#q-{qid}").check()
+    page.get_by_label("Follow-up questions per answer").select_option(follow_ups)
+    page.get_by_role("button", name="Start the interview").click()
+
+
+def test_a_typed_interview_runs_end_to_end_to_the_report(page) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("interviewer.report", reason="the report module has not landed")
+    expect = sync_api.expect
+    with _server(grader="offline") as base:
+        _choose(page, base, ["q1", "q2"])
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
+        expect(page.get_by_role("timer")).to_have_text(re.compile(r"0:0[1-9]"))
+        expect(page.get_by_role("button", name="Play the question aloud")).to_be_visible()
+        box = page.get_by_role("textbox", name=re.compile(r"^Your answer \(type"))
+        box.click()
+        page.keyboard.type(STRONG[:120])
+        box.fill(STRONG)
+        box.dispatch_event("input")
+        expect(page.locator("#word-count")).to_have_text(re.compile(r"^1[0-9]{2} words"))
+        page.get_by_role("button", name="Submit answer").click()
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Scorecard for question 1")
+        assert int(page.locator("#overall").inner_text()) > 40
+        expect(page.get_by_role("table", name="STAR scorecard")).to_contain_text("Situation")
+        page.get_by_role("link", name="Next question").click()
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question 2")
+        page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(STRONG)
+        page.get_by_role("button", name="Submit answer").click()
+        page.get_by_role("button", name="Finish and see the report").click()
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Report for session")
+        report = page.frame_locator("iframe.report")
+        expect(report.locator("body")).to_contain_text("debugged a production ML system")
+        assert page.dialogs == []
+
+
+def test_an_injected_script_answer_stays_inert(page) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("interviewer.report", reason="the report module has not landed")
+    expect = sync_api.expect
+    evil = '<script>alert("owned")</script><img src=x onerror="alert(2)"> ' + STRONG
+    with _server(grader="offline") as base:
+        _choose(page, base, ["q1"])
+        page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(evil)
+        page.get_by_role("button", name="Submit answer").click()
+        shown = page.locator("#answer-shown")
+        expect(shown).to_contain_text('<script>alert("owned")</script>')
+        assert page.locator("#answer-shown script, #answer-shown img").count() == 0
+        page.get_by_role("button", name="Finish and see the report").click()
+        expect(page.frame_locator("iframe.report").locator("body")).to_contain_text(
+            'alert("owned")'
+        )
+        assert page.dialogs == []
+
+
+def test_keyboard_users_reach_the_answer_box_with_a_label(page) -> None:  # type: ignore[no-untyped-def]
+    with _server(grader="offline") as base:
+        _choose(page, base, ["q1"])
+        sync_api.expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+        page.keyboard.press("Enter")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "answer":
+                break
+        assert page.evaluate("document.activeElement.id") == "answer"
+        page.keyboard.type("Typed with the keyboard only.")
+        assert page.locator("#status").get_attribute("aria-live") == "polite"
+
+
+def test_recording_in_the_browser_fills_the_upload_with_audio() -> None:
+    """MediaRecorder with Chromium's fake microphone: the recording lands in the file input."""
+    expect = sync_api.expect
+    fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    with sync_api.sync_playwright() as pw, _server(grader="offline") as base:
+        b = launch_chromium(pw, fake_mic)
+        try:
+            context = b.new_context()
+            context.grant_permissions(["microphone"], origin=base)
+            page = context.new_page()
+            _choose(page, base, ["q1"])
+            page.get_by_role("button", name="Start recording").click()
+            expect(page.locator("#status")).to_contain_text("Recording.")
+            expect(page.get_by_role("button", name="Stop recording")).to_be_focused()
+            page.wait_for_timeout(1200)  # let the fake microphone produce some audio
+            page.get_by_role("button", name="Stop recording").click()
+            expect(page.locator("#status")).to_contain_text("Recording stopped")
+            picked = page.evaluate(
+                "() => { const f = document.getElementById('audio').files[0];"
+                " return f ? [f.name, f.type, f.size] : null; }"
+            )
+            assert picked is not None
+            name, mime, size = picked
+            assert name.startswith("answer.") and mime.startswith("audio/") and size > 0
+            expect(page.locator("#recording-preview")).to_be_visible()
+        finally:
+            b.close()
 
 
 def test_start_page_lists_the_built_in_bank(page) -> None:  # type: ignore[no-untyped-def]
