@@ -25,11 +25,16 @@ if chromium_path() is None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[object]:
     with sync_api.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    b = launch_chromium(playwright)
+    yield b
+    b.close()
 
 
 @pytest.fixture
@@ -125,12 +130,12 @@ def test_keyboard_users_reach_the_answer_box_with_a_label(page) -> None:  # type
         assert page.locator("#status").get_attribute("aria-live") == "polite"
 
 
-def test_recording_in_the_browser_fills_the_upload_with_audio() -> None:
+def test_recording_in_the_browser_fills_the_upload_with_audio(playwright) -> None:  # type: ignore[no-untyped-def]
     """MediaRecorder with Chromium's fake microphone: the recording lands in the file input."""
     expect = sync_api.expect
     fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with sync_api.sync_playwright() as pw, _server(grader="offline") as base:
-        b = launch_chromium(pw, fake_mic)
+    with _server(grader="offline") as base:
+        b = launch_chromium(playwright, fake_mic)
         try:
             context = b.new_context()
             context.grant_permissions(["microphone"], origin=base)
