@@ -1,0 +1,453 @@
+"""The session store: SQLite, one file per user, every answer committed the moment it is given.
+
+Why stdlib ``sqlite3``: one local file, no server, transactions that survive a killed
+process (WAL mode). The schema grows through numbered migrations kept in code, like
+simonw/llm: ``MIGRATIONS`` lists small functions and the ``_migrations`` table records
+which ran, so opening an old database upgrades it exactly once.
+
+The database file is chosen by the ``--db`` flag, else ``INTERVIEWER_DB`` (or ``.env``),
+else ``sessions.sqlite3`` in the per-user data dir (``platformdirs``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from interviewer.errors import NotFoundError
+from interviewer.grade import Grade
+from interviewer.records import AnswerRecord, AnswerStatus, GradeRecord, SessionRecord
+
+LATEST = frozenset({"last", "latest"})
+_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read and type
+
+# --- migrations -------------------------------------------------------------------------
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    """Sessions, answers (main and follow-up) and grades (appended, never replaced)."""
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in _M001_SQL.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_M001_SQL = """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            bank_id TEXT NOT NULL,
+            question_ids TEXT NOT NULL,          -- JSON list, the planned order
+            mode TEXT NOT NULL,
+            grader TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',  -- JSON: what resume needs (bank ref, flags)
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'answer',
+            parent_id INTEGER REFERENCES answers(id),
+            prompt TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'ungraded',
+            error TEXT,
+            created_at TEXT NOT NULL,
+            elapsed_seconds REAL,
+            audio_path TEXT,
+            delivery TEXT                        -- JSON
+        );
+        CREATE INDEX answers_session ON answers(session_id, id);
+        CREATE TABLE grades (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            grade TEXT NOT NULL                  -- JSON of interviewer.grade.Grade
+        );
+        CREATE INDEX grades_answer ON grades(answer_id, id);
+"""
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Run the migrations not recorded yet, each in its own transaction; return their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    ran = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        with _transaction(db):
+            fn(db)
+            db.execute("INSERT INTO _migrations VALUES (?, ?)", (fn.__name__, _now()))
+        ran.append(fn.__name__)
+    return ran
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}"),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9_\-.=]{8,}"),
+    re.compile(r"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]{6,}"),
+)
+
+
+def redact(text: str, secrets_: tuple[str, ...] = ()) -> str:
+    """Remove API keys from an error message before it is stored."""
+    for s in secrets_:
+        if s:
+            text = text.replace(s, "[redacted]")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
+    return text
+
+
+def _configured_secrets() -> tuple[str, ...]:
+    from interviewer.settings import get_settings
+
+    try:
+        key = get_settings().openai_api_key
+    except Exception:  # a broken .env must not stop an answer being saved
+        return ()
+    return (key.get_secret_value(),) if key else ()
+
+
+def default_db_path(flag: Path | str | None = None) -> Path:
+    """``--db`` flag > ``INTERVIEWER_DB`` (env or .env) > the per-user data dir."""
+    if flag:
+        return Path(flag).expanduser()
+    from interviewer.settings import build_settings
+
+    configured = build_settings().db
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("interviewer")) / "sessions.sqlite3"
+
+
+# --- the store --------------------------------------------------------------------------
+
+
+class Store:
+    """One SQLite connection; every write is its own committed transaction."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Store:
+        """Open (creating and migrating if needed) the database at ``path`` or the default."""
+        resolved = default_db_path(path)
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(resolved, isolation_level=None, check_same_thread=False, timeout=10)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        migrate(db)
+        return cls(db, resolved)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, _transaction(self.db):
+            yield self.db
+
+    # --- writes ---
+
+    def create_session(
+        self,
+        bank_id: str,
+        question_ids: list[str],
+        mode: str = "typed",
+        grader: str = "offline",
+        options: dict[str, Any] | None = None,
+    ) -> str:
+        """Start a session; returns a short readable id like ``2025-03-14-k7mq``."""
+        day = datetime.now().strftime("%Y-%m-%d")
+        with self._write() as db:
+            while True:
+                sid = f"{day}-{''.join(secrets.choice(_ID_ALPHABET) for _ in range(4))}"
+                if not db.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone():
+                    break
+            db.execute(
+                "INSERT INTO sessions (id, bank_id, question_ids, mode, grader, options,"
+                " started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sid,
+                    bank_id,
+                    json.dumps(question_ids),
+                    mode,
+                    grader,
+                    json.dumps(options or {}),
+                    _now(),
+                ),
+            )
+        return sid
+
+    def add_answer(
+        self,
+        session_id: str,
+        question_id: str,
+        prompt: str,
+        text: str,
+        kind: str = "answer",
+        parent_id: int | None = None,
+        elapsed_seconds: float | None = None,
+        audio_path: str | None = None,
+        status: AnswerStatus = "ungraded",
+        delivery: dict[str, Any] | None = None,
+    ) -> int:
+        """Save an answer and commit it at once, before anything else can fail."""
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO answers (session_id, question_id, kind, parent_id, prompt, text,"
+                " status, created_at, elapsed_seconds, audio_path, delivery)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    question_id,
+                    kind,
+                    parent_id,
+                    prompt,
+                    text,
+                    status,
+                    _now(),
+                    elapsed_seconds,
+                    audio_path,
+                    json.dumps(delivery) if delivery is not None else None,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def update_answer(
+        self,
+        answer_id: int,
+        *,
+        text: str | None = None,
+        status: AnswerStatus | None = None,
+        error: str | None = None,
+        delivery: dict[str, Any] | None = None,
+    ) -> None:
+        """Change what is known about an answer (e.g. a transcript arriving later)."""
+        sets, args = [], []
+        if text is not None:
+            sets.append("text = ?")
+            args.append(text)
+        if status is not None:
+            sets.append("status = ?")
+            args.append(status)
+        if error is not None:
+            sets.append("error = ?")
+            args.append(redact(error, _configured_secrets()))
+        if delivery is not None:
+            sets.append("delivery = ?")
+            args.append(json.dumps(delivery))
+        if not sets:
+            return
+        with self._write() as db:
+            db.execute(f"UPDATE answers SET {', '.join(sets)} WHERE id = ?", (*args, answer_id))
+
+    def save_grade(self, answer_id: int, grade: Grade) -> int:
+        """Append a grade to a main answer; it and its follow-ups become ``graded``."""
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO grades (answer_id, created_at, grade) VALUES (?, ?, ?)",
+                (answer_id, _now(), grade.model_dump_json()),
+            )
+            db.execute(
+                "UPDATE answers SET status = 'graded', error = NULL WHERE id = ? OR parent_id = ?",
+                (answer_id, answer_id),
+            )
+            return int(cur.lastrowid or 0)
+
+    def mark_failed(self, answer_id: int, error: str) -> None:
+        """Grading failed: keep the answer, record why (API keys removed)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE answers SET status = 'failed', error = ? WHERE id = ?",
+                (redact(error, _configured_secrets()), answer_id),
+            )
+
+    def finish_session(self, session_id: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                (_now(), session_id),
+            )
+
+    # --- reads ---
+
+    def session_options(self, session_id: str) -> dict[str, Any]:
+        """The options the session was started with (bank reference, flags), for resume."""
+        row = self.db.execute("SELECT options FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def resolve_id(self, ref: str) -> str:
+        """An exact id, ``last``/``latest``, or a unique prefix; NotFoundError otherwise."""
+        if ref in LATEST:
+            row = self.db.execute(
+                "SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1"
+            ).fetchone()
+            if not row:
+                raise NotFoundError("no sessions yet: start one with `interviewer practice`")
+            return str(row[0])
+        if self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (ref,)).fetchone():
+            return ref
+        matches = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\'",
+                (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            )
+        ]
+        if len(matches) == 1:
+            return str(matches[0])
+        recent = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 5"
+            )
+        ]
+        if len(matches) > 1:
+            raise NotFoundError(f"session {ref!r} is ambiguous: {', '.join(sorted(matches))}")
+        hint = f"latest: {', '.join(recent)}; or use 'last'" if recent else "no sessions yet"
+        raise NotFoundError(f"no session {ref!r} ({hint})")
+
+    def get_session(self, ref: str) -> SessionRecord:
+        """One session with all its answers and grades; ``ref`` may be ``last``."""
+        sid = self.resolve_id(ref)
+        return self._load(["id = ?"], [sid])[0]
+
+    def list_sessions(self) -> list[SessionRecord]:
+        """Every session, oldest first, with answers and grades."""
+        return self._load([], [])
+
+    def latest_unfinished(self) -> SessionRecord | None:
+        """The most recent session not finished yet (what ``resume`` continues)."""
+        row = self.db.execute(
+            "SELECT id FROM sessions WHERE finished_at IS NULL"
+            " ORDER BY started_at DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        return self.get_session(row[0]) if row else None
+
+    def ungraded_answers(self, session_id: str) -> list[AnswerRecord]:
+        """Main answers whose newest grading attempt is missing or failed."""
+        session = self.get_session(session_id)
+        return [
+            a for a in session.answers if a.kind == "answer" and a.status in ("ungraded", "failed")
+        ]
+
+    def question_counts(self) -> dict[tuple[str, str], int]:
+        """How often each (bank, question) was answered: selection favours fresh questions."""
+        rows = self.db.execute(
+            "SELECT s.bank_id, a.question_id, COUNT(*) FROM answers a"
+            " JOIN sessions s ON s.id = a.session_id WHERE a.kind = 'answer'"
+            " GROUP BY s.bank_id, a.question_id"
+        )
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
+    def _load(self, where: list[str], args: list[Any]) -> list[SessionRecord]:
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._lock:
+            srows = self.db.execute(
+                f"SELECT * FROM sessions {clause} ORDER BY started_at, rowid", args
+            ).fetchall()
+            if not srows:
+                return []
+            ids = [r["id"] for r in srows]
+            marks = ",".join("?" * len(ids))
+            arows = self.db.execute(
+                f"SELECT * FROM answers WHERE session_id IN ({marks}) ORDER BY id", ids
+            ).fetchall()
+            grows = self.db.execute(
+                "SELECT g.* FROM grades g JOIN answers a ON a.id = g.answer_id"
+                f" WHERE a.session_id IN ({marks}) ORDER BY g.id",
+                ids,
+            ).fetchall()
+        grades: dict[int, list[GradeRecord]] = {}
+        for g in grows:
+            grades.setdefault(g["answer_id"], []).append(
+                GradeRecord(
+                    id=g["id"],
+                    answer_id=g["answer_id"],
+                    created_at=_time(g["created_at"]),
+                    grade=Grade.model_validate_json(g["grade"]),
+                )
+            )
+        answers: dict[str, list[AnswerRecord]] = {}
+        for a in arows:
+            answers.setdefault(a["session_id"], []).append(
+                AnswerRecord(
+                    id=a["id"],
+                    session_id=a["session_id"],
+                    question_id=a["question_id"],
+                    kind=a["kind"],
+                    parent_id=a["parent_id"],
+                    prompt=a["prompt"],
+                    text=a["text"],
+                    status=a["status"],
+                    error=a["error"],
+                    created_at=_time(a["created_at"]),
+                    elapsed_seconds=a["elapsed_seconds"],
+                    audio_path=a["audio_path"],
+                    delivery=json.loads(a["delivery"]) if a["delivery"] else None,
+                    grades=grades.get(a["id"], []),
+                )
+            )
+        return [
+            SessionRecord(
+                id=s["id"],
+                bank_id=s["bank_id"],
+                question_ids=json.loads(s["question_ids"]),
+                mode=s["mode"],
+                grader=s["grader"],
+                started_at=_time(s["started_at"]),
+                finished_at=_time(s["finished_at"]),
+                answers=answers.get(s["id"], []),
+            )
+            for s in srows
+        ]
