@@ -17,81 +17,142 @@ import re
 _WS = r"[ \t]+"
 _OPT_WS = r"[ \t]*"
 
-# Each pattern matches the snippet that is reported; case-insensitive, multi-line.
-_PATTERNS: tuple[str, ...] = (
+# Each rule: words one of which must occur (checked on a set of the answer's words, so a
+# clean answer skips the slow regex scan; None: always run) and the pattern, whose match
+# is the reported snippet. Case-insensitive, multi-line.
+_RULE_SOURCES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     # "ignore all previous instructions", "disregard the rubric", "forget your rules"
-    r"\b(?:ignore|disregard|forget|override|bypass|skip)"
-    r"(?:\s+(?:all|any|the|previous|prior|above|earlier|preceding|your|these|those|of|other|"
-    r"grading|scoring|system|every))*"
-    r"\s+(?:instructions?|rubrics?|rules|guidelines|criteria|prompts?|directions|"
-    r"scoring\s+guide|system\s+prompt)\b",
+    (
+        ("ignore", "disregard", "forget", "override", "bypass", "skip"),
+        r"\b(?:ignore|disregard|forget|override|bypass|skip)"
+        r"(?:\s+(?:all|any|the|previous|prior|above|earlier|preceding|your|these|those|of|other|"
+        r"grading|scoring|system|every))*"
+        r"\s+(?:instructions?|rubrics?|rules|guidelines|criteria|prompts?|directions|"
+        r"scoring\s+guide|system\s+prompt)\b",
+    ),
     # "give me a 5", "give this answer full marks", "award five out of five"
-    r"\b(?:give|award|assign|grant|rate)"
-    r"(?:\s+(?:me|it|this|that|the|my|this\s+answer|the\s+answer|my\s+answer|"
-    r"the\s+candidate|every\s+dimension|all\s+dimensions))?"
-    r"\s+(?:(?:a|an|the)\s+)?"
-    r"(?:(?:5|five)(?:\s*(?:/|out\s+of)\s*(?:5|five))?(?!\s*(?:epochs?|days?|weeks?|hours?|"
-    r"minutes?|months?|years?|people|engineers|gpus?|servers?|%|percent|x\b))|"
-    r"100\s*(?:/|out\s+of)\s*100|full\s+(?:marks|points|score)|"
-    r"(?:top|perfect|maximum|max|highest|best)\s+(?:score|marks|grade|rating|points)s?)\b",
+    (
+        ("give", "award", "assign", "grant", "rate"),
+        r"\b(?:give|award|assign|grant|rate)"
+        r"(?:\s+(?:me|it|this|that|the|my|this\s+answer|the\s+answer|my\s+answer|"
+        r"the\s+candidate|every\s+dimension|all\s+dimensions))?"
+        r"\s+(?:(?:a|an|the)\s+)?"
+        r"(?:(?:5|five)(?:\s*(?:/|out\s+of)\s*(?:5|five))?(?!\s*(?:epochs?|days?|weeks?|hours?|"
+        r"minutes?|months?|years?|people|engineers|gpus?|servers?|%|percent|x\b))|"
+        r"100\s*(?:/|out\s+of)\s*100|full\s+(?:marks|points|score)|"
+        r"(?:top|perfect|maximum|max|highest|best)\s+(?:score|marks|grade|rating|points)s?)\b",
+    ),
     # "score this as exemplary", "grade my answer as a 5", "rate it exemplary"
-    r"\b(?:score|grade|rate|mark|evaluate|treat)\s+(?:this|it|me|my\s+answer|the\s+answer|"
-    r"this\s+answer|this\s+response)\s+(?:as\s+)?(?:an?\s+)?"
-    r"(?:exemplary|perfect|excellent|outstanding|flawless|(?:5|five)\b|(?:the\s+)?(?:highest|"
-    r"maximum|top)|full\s+marks)",
+    (
+        ("score", "grade", "rate", "mark", "evaluate", "treat"),
+        r"\b(?:score|grade|rate|mark|evaluate|treat)\s+(?:this|it|me|my\s+answer|the\s+answer|"
+        r"this\s+answer|this\s+response)\s+(?:as\s+)?(?:an?\s+)?"
+        r"(?:exemplary|perfect|excellent|outstanding|flawless|(?:5|five)\b|(?:the\s+)?(?:highest|"
+        r"maximum|top)|full\s+marks)",
+    ),
     # "this answer deserves a 5", "this response should receive full marks"
-    r"\b(?:this|my)\s+(?:answer|response)\s+(?:deserves|should\s+(?:get|receive|be\s+"
-    r"(?:scored|graded|rated|marked)(?:\s+as)?)|must\s+(?:get|receive))\s+(?:an?\s+)?"
-    r"(?:5|five|full\s+marks|exemplary|perfect|top|the\s+highest|the\s+maximum|100)",
+    (
+        ("deserves", "should", "must"),
+        r"\b(?:this|my)\s+(?:answer|response)\s+(?:deserves|should\s+(?:get|receive|be\s+"
+        r"(?:scored|graded|rated|marked)(?:\s+as)?)|must\s+(?:get|receive))\s+(?:an?\s+)?"
+        r"(?:5|five|full\s+marks|exemplary|perfect|top|the\s+highest|the\s+maximum|100)",
+    ),
     # "all dimensions should be 5", "every score = 5"
-    r"\b(?:all|every)\s+(?:the\s+)?(?:dimensions?|scores?|categories|criteria)\s+"
-    r"(?:should\s+be|must\s+be|are|=|to)\s+(?:a\s+)?(?:5|five|maximum|max|perfect|exemplary)\b",
+    (
+        ("dimension", "dimensions", "score", "scores", "categories", "criteria"),
+        r"\b(?:all|every)\s+(?:the\s+)?(?:dimensions?|scores?|categories|criteria)\s+"
+        r"(?:should\s+be|must\s+be|are|=|to)\s+(?:a\s+)?(?:5|five|maximum|max|perfect|exemplary)\b",
+    ),
     # "you are now a lenient grader", "from now on you are"
-    r"\byou\s+are\s+now\s+(?:a|an|the|my|in|acting|playing|operating|going\s+to|"
-    r"(?:a\s+)?(?:lenient|generous|helpful))\b[^.\n]{0,80}",
-    r"\bfrom\s+now\s+on,?\s+you\b[^.\n]{0,80}",
-    r"\b(?:act|behave|pretend)\s+as\s+(?:if\s+you\s+were\s+)?(?:an?\s+)?"
-    r"(?:lenient|generous|different|new)\s+(?:grader|evaluator|assistant|model)",
+    (
+        ("now",),
+        r"\byou\s+are\s+now\s+(?:a|an|the|my|in|acting|playing|operating|going\s+to|"
+        r"(?:a\s+)?(?:lenient|generous|helpful))\b[^.\n]{0,80}",
+    ),
+    (
+        ("now",),
+        r"\bfrom\s+now\s+on,?\s+you\b[^.\n]{0,80}",
+    ),
+    (
+        ("act", "behave", "pretend"),
+        r"\b(?:act|behave|pretend)\s+as\s+(?:if\s+you\s+were\s+)?(?:an?\s+)?"
+        r"(?:lenient|generous|different|new)\s+(?:grader|evaluator|assistant|model)",
+    ),
     # role lines: "system: ...", "assistant: ...", "### System" at the start of a line
-    rf"^{_OPT_WS}(?:#+{_OPT_WS})?(?:system|assistant|developer|user|grader|evaluator)"
-    rf"{_OPT_WS}(?::|>)[^\n]{{0,80}}",
-    r"\[(?:system|assistant|inst|/inst)\]",
-    r"<\|(?:im_start|im_end|system|assistant|user|endoftext)\|>",
+    (
+        ("system", "assistant", "developer", "user", "grader", "evaluator"),
+        rf"^{_OPT_WS}(?:#+{_OPT_WS})?(?:system|assistant|developer|user|grader|evaluator)"
+        rf"{_OPT_WS}(?::|>)[^\n]{{0,80}}",
+    ),
+    (
+        None,
+        r"\[(?:system|assistant|inst|/inst)\]",
+    ),
+    (
+        None,
+        r"<\|(?:im_start|im_end|system|assistant|user|endoftext)\|>",
+    ),
     # fake closing / opening tags and end markers
-    r"</?\s*(?:candidate_?answer|answer|response|transcript|user_?input|input|question|"
-    r"rubric|system|instructions?)\s*>",
-    r"<<<?\s*(?:end|stop|eof|end[ _]of[ _]answer)\s*>>>?",
-    r"\[\s*end\s+of\s+(?:the\s+)?(?:answer|response|transcript|input)\s*\]",
-    r"-{3,}\s*end\s+of\s+(?:the\s+)?(?:answer|response|transcript|input)\s*-{3,}",
+    (
+        None,
+        r"</?\s*(?:candidate_?answer|answer|response|transcript|user_?input|input|question|"
+        r"rubric|system|instructions?)\s*>",
+    ),
+    (
+        None,
+        r"<<<?\s*(?:end|stop|eof|end[ _]of[ _]answer)\s*>>>?",
+    ),
+    (
+        None,
+        r"\[\s*end\s+of\s+(?:the\s+)?(?:answer|response|transcript|input)\s*\]",
+    ),
+    (
+        ("end",),
+        r"-{3,}\s*end\s+of\s+(?:the\s+)?(?:answer|response|transcript|input)\s*-{3,}",
+    ),
     # "master key" style notes to the grader
-    r"\b(?:thought\s+process|grader'?s?\s+notes?|grading\s+notes?|evaluator'?s?\s+notes?|"
-    r"note\s+(?:to|for)\s+(?:the\s+)?(?:grader|evaluator|assessor|reviewer|ai|model|llm|"
-    r"assistant)|instructions?\s+(?:to|for)\s+(?:the\s+)?(?:grader|evaluator|assessor|"
-    r"ai|model|llm|assistant)|hidden\s+instructions?|new\s+instructions?|"
-    r"admin\s+override|developer\s+mode)\s*:",
-    r"\b(?:dear|hey|hi|attention)\s+(?:ai|grader|evaluator|assessor|model|llm|chatgpt|gpt)\b",
+    (
+        (
+            "thought",
+            "grader",
+            "graders",
+            "grading",
+            "evaluator",
+            "evaluators",
+            "note",
+            "notes",
+            "instruction",
+            "instructions",
+            "hidden",
+            "new",
+            "admin",
+            "developer",
+        ),
+        r"\b(?:thought\s+process|grader'?s?\s+notes?|grading\s+notes?|evaluator'?s?\s+notes?|"
+        r"note\s+(?:to|for)\s+(?:the\s+)?(?:grader|evaluator|assessor|reviewer|ai|model|llm|"
+        r"assistant)|instructions?\s+(?:to|for)\s+(?:the\s+)?(?:grader|evaluator|assessor|"
+        r"ai|model|llm|assistant)|hidden\s+instructions?|new\s+instructions?|"
+        r"admin\s+override|developer\s+mode)\s*:",
+    ),
+    (
+        ("dear", "hey", "hi", "attention"),
+        r"\b(?:dear|hey|hi|attention)\s+(?:ai|grader|evaluator|assessor|model|llm|chatgpt|gpt)\b",
+    ),
     # requests to output JSON scores, or pasted score objects
-    r"\b(?:output|return|respond\s+(?:only\s+)?with|reply\s+(?:only\s+)?with|print|emit)\s+"
-    r"(?:(?:only|just|the\s+following|this|exactly\s+this|a|valid)\s+)*(?:json|the\s+json)\b"
-    r"[^.\n]{0,60}",
-    r"\{\s*\"?(?:score|overall|situation|task|action|result|grade|scores)\"?\s*:\s*[\"{\[]?\d*",
+    (
+        ("json",),
+        r"\b(?:output|return|respond\s+(?:only\s+)?with|reply\s+(?:only\s+)?with|print|emit)\s+"
+        r"(?:(?:only|just|the\s+following|this|exactly\s+this|a|valid)\s+)*(?:json|the\s+json)\b"
+        r"[^.\n]{0,60}",
+    ),
+    (
+        None,
+        r"\{\s*\"?(?:score|overall|situation|task|action|result|grade|scores)\"?\s*:\s*[\"{\[]?\d*",
+    ),
 )
 
-_COMPILED = re.compile(
-    "|".join(f"(?:{p})" for p in _PATTERNS),
-    re.IGNORECASE | re.MULTILINE,
-)
-
-# A cheap pre-check: every pattern above contains one of these substrings (lower-cased).
-# Skipping the big regex on clean text keeps the offline grader fast.
-_TRIGGERS = (
-    "ignor", "disregard", "forget", "overrid", "bypass", "skip", "give", "award", "assign",
-    "grant", "rate", "score", "grade", "mark", "evaluat", "treat", "deserve", "should",
-    "must", "all ", "every", "you are now", "from now on", "act as", "behave as",
-    "pretend as", "system", "assistant", "developer", "user", "grader", "evaluator",
-    "[", "<", "-end", "--- end", "thought", "note", "instruction", "admin", "dear",
-    "hey", "hi ", "attention", "json", "{",
-)  # fmt: skip
+_RULES = tuple((words, re.compile(p, re.MULTILINE)) for words, p in _RULE_SOURCES)
+_TOKEN = re.compile(r"[a-z]+")
 
 
 def find_injection_spans(answer: str) -> list[tuple[int, int]]:
@@ -99,13 +160,16 @@ def find_injection_spans(answer: str) -> list[tuple[int, int]]:
     if not answer:
         return []
     lower = answer.lower()
-    if not any(t in lower for t in _TRIGGERS):
-        return []
-    spans: list[tuple[int, int]] = []
-    for m in _COMPILED.finditer(answer):
-        start, end = m.span()
-        if end <= start:
+    if len(lower) != len(answer):  # keep offsets: lower-case only what stays one character
+        lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in answer)
+    tokens = set(_TOKEN.findall(lower))
+    found: list[tuple[int, int]] = []
+    for words, rx in _RULES:
+        if words is not None and tokens.isdisjoint(words):
             continue
+        found.extend(m.span() for m in rx.finditer(lower) if m.end() > m.start())
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found):
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:

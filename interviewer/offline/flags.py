@@ -13,15 +13,13 @@ from functools import lru_cache
 
 from interviewer.offline.feedback import Templates
 from interviewer.offline.segment import Segments
-from interviewer.offline.text import FILLER_PHRASE, WORD, content_stems
+from interviewer.offline.text import Sentence, content_stems, word_set
 from interviewer.rubric import Rubric
 
-_I = re.compile(r"\b(?:i|me|my|myself|mine|i'm|i've|i'd|i'll)\b")
 _HEDGE = re.compile(
     r"\b(?:i think|maybe|i'm not sure|i don't remember|anyway|whole other story|or maybe|"
     r"kind of|sort of|i guess|probably|it's hard to say|who knows)\b"
 )
-_WE = re.compile(r"\b(?:we|us|our|ours|ourselves|we're|we've|we'd|the team)\b")
 
 
 @dataclass(slots=True)
@@ -50,17 +48,20 @@ def rubric_theme_text(rubric: Rubric) -> str:
     return " ".join(" ".join([d.name, d.description, *d.indicators]) for d in rubric.themes)
 
 
-def answer_stats(text: str, topic: frozenset[str]) -> AnswerStats:
-    low = text.lower()
-    stems = content_stems(low)
-    spoken = FILLER_PHRASE.sub(" ", low)
-    return AnswerStats(
-        words=len(WORD.findall(text)),
-        content=len(stems),
-        on_topic=sum(1 for s in stems if s in topic),
-        i_count=len(_I.findall(spoken)),
-        we_count=len(_WE.findall(spoken)),
-    )
+_I_WORDS = word_set("i me my myself mine i'm i've i'd i'll")
+_WE_WORDS = word_set("we us our ours ourselves we're we've we'd")
+
+
+def answer_stats(sentences: list[Sentence], topic: frozenset[str]) -> AnswerStats:
+    """Counts over the answer without fillers ("um", "you know", "I mean" are not words)."""
+    words = content = on_topic = i_count = we_count = 0
+    for s in sentences:
+        words += len(s.tokens)
+        content += len(s.stem_list)
+        on_topic += sum(1 for st in s.stem_list if st in topic)
+        i_count += sum(1 for t in s.tokens if t in _I_WORDS)
+        we_count += sum(1 for t in s.tokens if t in _WE_WORDS) + s.lower.count("the team")
+    return AnswerStats(words, content, on_topic, i_count, we_count)
 
 
 def is_off_topic(stats: AnswerStats, tpl: Templates) -> bool:

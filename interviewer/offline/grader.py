@@ -56,6 +56,7 @@ class OfflineGrader:
     def __init__(self, templates: Templates | None = None) -> None:
         self.templates = templates or load_templates()
         self.version = f"{GRADER_VERSION}+{self.templates.hash[:8]}"
+        self._rubric_hashes: dict[int, tuple[Rubric, str]] = {}
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         """Grade one answer; raises GradingError only for input that is not text."""
@@ -69,7 +70,7 @@ class OfflineGrader:
         topic = topic_stems(
             question.text, rubric_theme_text(rubric), tpl.work_stems, tpl.ignored_stems
         )
-        stats = answer_stats(text, topic)
+        stats = answer_stats(sentences, topic)
         seg = segment(sentences)
         metrics = extract_metrics(sentences, *_result_and_context(seg))
 
@@ -122,8 +123,20 @@ class OfflineGrader:
             follow_up=self._follow_up(question, star, flags),
             flags=flags,
             overall=compute_overall(scores, rubric),
-            meta=GradeMeta(grader="offline", grader_version=self.version, rubric_hash=rubric.hash),
+            meta=GradeMeta(
+                grader="offline", grader_version=self.version, rubric_hash=self._hash(rubric)
+            ),
         )
+
+    def _hash(self, rubric: Rubric) -> str:
+        """rubric.hash, remembered per rubric object: hashing JSON on every answer is slow."""
+        cached = self._rubric_hashes.get(id(rubric))
+        if cached is None or cached[0] is not rubric:
+            if len(self._rubric_hashes) > 256:
+                self._rubric_hashes.clear()
+            cached = (rubric, rubric.hash)
+            self._rubric_hashes[id(rubric)] = cached
+        return cached[1]
 
     # -- dimensions -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.offline.text import STOPWORDS, WORD, Sentence, word_set
+from interviewer.offline.text import STOPWORDS, WORD, Sentence, cue_pattern, word_set
 
 _NUMWORD = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -30,7 +30,6 @@ NUMBER = re.compile(
     rf"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
     rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT})|"
     rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold))",
-    re.IGNORECASE,
 )
 # A change verb shortly before the number ("cut latency by", "went from"), or a
 # comparative shortly after it ("30% fewer", "3x faster").
@@ -39,20 +38,17 @@ CHANGE_BEFORE = re.compile(
     r"lower|rais|rais|jump|climb|halv|doubl|tripl|went|brought|recover|beat|outperform|cut|"
     r"bump|moved|push|pull|slash|trim|speed|sped|shorten|got|reach|hit|hitting|avoid|"
     r"prevent|protect|caught|found|detect|deliver|finish|complet|back\s+(?:to|up|down))\w*\b|"
-    r"\b(?:from|to|by|of|at|down|up)\b|->|→|=)[^.;,]{0,40}$",
-    re.IGNORECASE,
+    r"\b(?:from|to|by|of|at|down|up)\b|->|→|=)",
 )
 CHANGE_AFTER = re.compile(
     r"^[^.;]{0,25}\b(?:faster|slower|fewer|less|more|lower|higher|better|cheaper|smaller|"
     r"bigger|reduction|improvement|increase|decrease|drop|gain|uplift|lift|savings?|saved|"
     r"speed-?up|cut|down|up|back)\b",
-    re.IGNORECASE,
 )
 BASELINE = re.compile(
     r"(?:\bfrom\b[^.;]{0,40}\bto\b|->|→|\bcompared (?:with|to)\b|\bbaseline\b|\bvs\.?\b|"
     r"\bversus\b|\b(?:up|down) from\b|\bback (?:to|up to|above|below|under)\b|"
     r"\binstead of\b|\bbefore\b[^.;]{0,40}\bafter\b)",
-    re.IGNORECASE,
 )
 IRRELEVANT_AFTER = re.compile(
     r"^[\s-]*(?:years?|yrs?)\b[\s-]*(?:of|in|at|ago|old|into|experience|on|with|working|"
@@ -65,24 +61,21 @@ IRRELEVANT_AFTER = re.compile(
     r"^[\s-]*(?:-?hour|hr) (?:days|weeks|shifts|nights)|"
     r"^[\s-]*(?:weekends?|all-nighters|late nights|nights|meetings|coffees|slides|"
     r"person team|person)\b",
-    re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-BUSINESS = re.compile(
+BUSINESS = cue_pattern(
     r"[$€£]|\b(?:revenue|cost|costs|saving|savings|customer|customers|user|users|conversion|"
     r"churn|sales|tickets|complaints|support|retention|engagement|profit|budget|spend|"
     r"fraud losses|losses|chargebacks|per (?:month|year|quarter)|a (?:month|year)|annual|"
     r"hours? (?:a|per) week saved|hours saved|headcount|clients?|orders|signups?|clicks?|"
     r"ctr|roi|manual review|analysts?' time|on-call pages|pages|incidents)\b",
-    re.IGNORECASE,
 )
-TECHNICAL = re.compile(
+TECHNICAL = cue_pattern(
     r"\b(?:accuracy|precision|recall|f1|auc|roc|latency|throughput|p9\d|memory|model size|"
     r"size|error rate|errors?|loss|ndcg|map|mae|rmse|mape|bleu|wer|ms|gpu|cpu|inference|"
     r"training time|false positives?|false negatives?|false alerts?|alerts?|coverage|drift|"
     r"uptime|qps|runtime|"
     r"parameters|params|mb|gb)\b",
-    re.IGNORECASE,
 )
 
 
@@ -103,12 +96,65 @@ class FoundMetric:
     technical: bool
 
 
+_CLAUSE = re.compile(r"[,;:()]|\band\b|\bwhile\b|\bwhich\b")
+_FROM = re.compile(r"\bfrom\b")
+_ENDS_FROM = re.compile(r"\bfrom\s*$")
+_PUNCT = re.compile(r"[,;.]")
+_PEOPLE_VALUE = re.compile(r"(?:people|engineers|person|members)$")
+_YEARS_VALUE = re.compile(r"(?:years?|yrs?)$")
+_HOURS_VALUE = re.compile(r"hours?$|hrs?$")
+_EFFORT_BEFORE = re.compile(
+    r"(?:worked|working|spent|put in|pulled|overtime|straight)\s*(?:about |over |nearly )?$",
+)
+_TEAM_OF = re.compile(r"(?:team|group|squad) of\s*(?:about |around |just |only )?$")
+_A_BEFORE = re.compile(r"\ba\s*$")
+_PERSON_AFTER = re.compile(r"^[\s-]*(?:-?person|people|engineers)")
+_HAS_UNIT = re.compile(r"[%$€£x×a-zA-Z]")
+_MONEY = re.compile(r"[$€£]")
+_DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
+_NUMBER_WORDS = word_set(
+    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
+    forty fifty sixty seventy eighty ninety hundred halved doubled tripled quadrupled tenfold
+    ten-fold"""
+)
+
+
+def _clause_before(text: str, start: int, limit: int = 40) -> str:
+    """Up to ``limit`` characters before ``start``, not crossing a comma, semicolon or stop."""
+    window = text[max(0, start - limit) : start]
+    cut = max(window.rfind("."), window.rfind(","), window.rfind(";"))
+    return window[cut + 1 :] if cut >= 0 else window
+
+
+def _numbers(text: str, lower: str) -> list[re.Match[str]]:
+    """NUMBER matches, found fast: only where a digit or currency sign starts one, plus
+    the number words when the sentence has any."""
+    if _NUMBER_WORDS.intersection(lower.split()):
+        return list(NUMBER.finditer(text))
+    out: list[re.Match[str]] = []
+    pos = 0
+    while True:
+        d = _DIGIT_OR_MONEY.search(text, pos)
+        if d is None:
+            return out
+        start = d.start()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+            pos = start + 1  # inside a word or a number ("q3", "0.5")
+            continue
+        m = NUMBER.match(text, start)
+        if m is None or m.end() <= start:
+            pos = start + 1
+            continue
+        out.append(m)
+        pos = m.end()
+
+
 def _measures(text: str, start: int, end: int) -> str:
     """The few content words of the clause around a number that say what it measures."""
-    head = re.split(r"[,;:()]|\band\b|\bwhile\b|\bwhich\b", text[max(0, start - 70) : start])[-1]
-    head = re.split(r"\bfrom\b", head)[0] if re.search(r"\bfrom\s*$", head) else head
+    head = _CLAUSE.split(text[max(0, start - 70) : start])[-1]
+    head = _FROM.split(head)[0] if _ENDS_FROM.search(head) else head
     before = [w for w in WORD.findall(head) if _is_content(w)]
-    after = [w for w in WORD.findall(re.split(r"[,;.]", text[end : end + 50])[0]) if _is_content(w)]
+    after = [w for w in WORD.findall(_PUNCT.split(text[end : end + 50])[0]) if _is_content(w)]
     if not before:  # "we saved $45,000 a year": the verb says what it measures
         before = [w for w in WORD.findall(head) if w.lower() not in STOPWORDS][-1:]
     words = before[-3:] if len(before) >= 2 else before + after[:3]
@@ -117,9 +163,8 @@ def _measures(text: str, start: int, end: int) -> str:
 
 _NOT_MEASURE = word_set(
     """
-    from to by cut went reduced improved increased decreased dropped fell rose grew
-    saved down up brought moved got back overnight about around roughly nearly almost
-    over under within result results
+    from to by went down up brought moved got back overnight about around roughly nearly
+    almost over under within result results
     """
 )
 
@@ -135,24 +180,18 @@ def _is_irrelevant(text: str, start: int, end: int, value: str) -> bool:
         return True
     before = text[max(0, start - 25) : start]
     after = text[end : end + 40]
-    if IRRELEVANT_AFTER.search(after) or re.search(r"(?:people|engineers|person|members)$", value):
+    if IRRELEVANT_AFTER.search(after) or _PEOPLE_VALUE.search(value):
         return True
-    if re.search(r"(?:years?|yrs?)$", value, re.IGNORECASE) and not CHANGE_BEFORE.search(before):
+    if _YEARS_VALUE.search(value) and not CHANGE_BEFORE.search(_clause_before(text, start)):
         return True
-    if re.search(r"hours?$|hrs?$", value, re.IGNORECASE) and re.search(
-        r"(?:worked|working|spent|put in|pulled|overtime|straight)\s*(?:about |over |nearly )?$",
-        before,
-        re.IGNORECASE,
-    ):
+    if _HOURS_VALUE.search(value) and _EFFORT_BEFORE.search(before):
         return True
-    if re.search(r"(?:team|group|squad) of\s*(?:about |around |just |only )?$", before, re.I):
+    if _TEAM_OF.search(before):
         return True
-    return bool(re.search(r"\ba\s*$", before, re.IGNORECASE)) and bool(
-        re.match(r"^[\s-]*(?:-?person|people|engineers)", after, re.IGNORECASE)
-    )
+    return bool(_A_BEFORE.search(before)) and bool(_PERSON_AFTER.match(after))
 
 
-_JOIN = re.compile(r"^\s*(?:to|->|→|-|–|down to|up to)\s*$", re.IGNORECASE)
+_JOIN = re.compile(r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to)\s*$")
 
 
 def _classify(
@@ -163,26 +202,28 @@ def _classify(
     in_result: bool,
     context: bool,
     joined: bool = False,
+    low: str = "",
 ) -> FoundMetric:
-    text = s.text
-    standin = not joined and _is_irrelevant(text, start, end, value)
+    """Classify one number; patterns run on ``low`` (the sentence lower-cased, same offsets)."""
+    text = low or s.text.lower()
+    standin = not joined and _is_irrelevant(text, start, end, value.lower())
     irrelevant = context or standin
     window = text[max(0, start - 60) : end + 40]
-    has_unit = joined or bool(re.search(r"[%$€£x×]|[a-z]", value, re.IGNORECASE))
+    has_unit = joined or bool(_HAS_UNIT.search(value))
     changed = (
         joined
         or value.lower().endswith(("halved", "doubled", "tripled", "quadrupled", "fold"))
-        or bool(CHANGE_BEFORE.search(text[max(0, start - 45) : start]))
+        or bool(CHANGE_BEFORE.search(_clause_before(text, start)))
         or bool(CHANGE_AFTER.search(text[end : end + 40]))
     )
-    money = bool(re.match(r"[$€£]", value))
+    money = bool(_MONEY.match(value))
     outcome = not irrelevant and (
         (changed and (in_result or has_unit)) or (in_result and (money or "%" in value))
     )
     baseline = outcome and (joined or bool(BASELINE.search(window)))
     return FoundMetric(
         value=value,
-        measures=_measures(text, start, end),
+        measures=_measures(s.text, start, end) if outcome else "",
         sentence=s,
         start=start,
         end=end,
@@ -206,23 +247,28 @@ def extract_metrics(
     found: list[FoundMetric] = []
     for s in sentences:
         text = s.text
-        if not any(ch.isdigit() for ch in text) and not NUMBER.search(text):
+        if not _DIGIT_OR_MONEY.search(text) and not _NUMBER_WORDS.intersection(s.lower.split()):
             continue
+        low = text.lower()
+        if len(low) != len(text):  # rare Unicode case change that moves offsets
+            low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         prev_end = -1
         in_result = s.index in result_ids
         context = s.index in context_ids and not in_result
-        for m in NUMBER.finditer(text):
-            value = m.group(0).strip()
+        for m in _numbers(low, s.lower):
+            value = text[m.start() : m.end()].strip()
             if not value or value.lower() in ("a hundred", "half"):
                 continue
-            gap = text[prev_end : m.start()] if prev_end >= 0 else ""
+            gap = low[prev_end : m.start()] if prev_end >= 0 else ""
             if found and found[-1].sentence is s and _JOIN.match(gap):
                 # "from 800 ms to 120 ms" is one metric with its baseline, not two
                 last = found.pop()
                 value = text[last.start : m.end()]
-                joined = _classify(s, last.start, m.end(), value, in_result, context, joined=True)
+                joined = _classify(s, last.start, m.end(), value, in_result, context, True, low)
                 found.append(joined)
             else:
-                found.append(_classify(s, m.start(), m.end(), value, in_result, context))
+                found.append(
+                    _classify(s, m.start(), m.end(), value, in_result, context, False, low)
+                )
             prev_end = m.end()
     return found

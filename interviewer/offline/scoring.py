@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from interviewer.offline.metrics import FoundMetric
 from interviewer.offline.segment import HYPOTHETICAL, I_ACTION, WE_ACTION, Segments
-from interviewer.offline.text import Sentence, content_stems
+from interviewer.offline.text import Sentence, content_stems, cue_pattern
 
 
 @dataclass(slots=True)
@@ -23,22 +23,22 @@ class Scored:
 
 
 # Stakes a rater would call explicit (money, customers, regulators) vs. merely implied.
-STRONG_STAKES = re.compile(
+STRONG_STAKES = cue_pattern(
     r"[$€£]|\b(?:customers?|revenue|money|losing|losses|lost|costs?|complain\w*|critical|"
     r"outage|incident|sla|on the line|board|ceo|cto|vp|regulat\w*|compliance|fraud|churn|"
     r"sales|escalat\w*|urgent|at stake|millions?|contract|audit|investors?|patients?|"
     r"safety|reputation|angry|threaten\w*|recall|drowning|worried|peak)\b"
 )
-STAKES = re.compile(
+STAKES = cue_pattern(
     STRONG_STAKES.pattern + r"|\b(?:users?|launch|pressure|risk|business|clients?|demo|"
     r"blocked|deadline|manual|stores?|merchants?)\b"
 )
-CONSTRAINT = re.compile(
+CONSTRAINT = cue_pattern(
     r"\b(?:only|budget|deadline|within|limited|small|tight|constraint\w*|couldn't|could not|"
     r"without|no (?:labels|data|gpus?|budget|time|access)|cpu|memory|latency|weeks?|days?|"
     r"hours?|quarter|freeze|legacy|on-device|edge|phone|mobile|single|one gpu|cheap)\b"
 )
-SYMPTOM = re.compile(
+SYMPTOM = cue_pattern(
     r"\b(?:drop\w*|spike\w*|degrad\w*|fail\w*|broke\w*|broken|wrong|unexpected\w*|weird|noisy|"
     r"messy|missing|inconsistent|plateau\w*|stuck|slow\w*|drift\w*|errors?|bugs?|crash\w*|"
     r"flaky|leak\w*|stale|duplicat\w*|garbage|unreliable|skew\w*|worse|declin\w*|biased)\b"
@@ -46,54 +46,54 @@ SYMPTOM = re.compile(
 _GENERIC_STEMS = frozenset(
     content_stems("model project system data team company product work working good enough job")
 )
-SPECIFIC = re.compile(
+SPECIFIC = cue_pattern(
     r"\d|\b(?:model|pipeline|production|system|service|dataset|data|classifier|recommender|"
     r"ranking|fraud|forecast\w*|churn|search|feature store|api|etl|warehouse|startup|company|"
     r"bank|retailer|team|client|product|app|platform|detector|chatbot|llm|nlp|vision|"
     r"embeddings?|labels?|sensors?|logs?|dashboard|experiment|project)\b"
 )
-OWN_TASK = re.compile(
+OWN_TASK = cue_pattern(
     r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
     r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
     r"given|expected|supposed|the one)|i (?:owned|had to|needed to|set out to|volunteered|"
     r"took on|took ownership|wanted to)|it fell to me|it was up to me|me to|(?:was|fell) on me|"
     r"my (?:target|aim|brief)|i was the (?:lead|only)|i had [^.]{0,30} to [a-z]+)\b"
 )
-CONCRETE_GOAL = re.compile(
+CONCRETE_GOAL = cue_pattern(
     r"\d|\b(?:deadline|by (?:monday|tuesday|wednesday|thursday|friday|the end|end of|the "
     r"launch|the release|the demo)|within|target|under|below|at least|sla|before the|budget|"
     r"threshold|without|on-device|so that|in order to|goal of|quarter|month|"
     r"(?:one|two|three|four|five|ten) (?:points?|percent|weeks?|days?|months?))\b"
 )
-MEASURABLE = re.compile(
+MEASURABLE = cue_pattern(
     r"\d+\s?(?:%|ms|x|percent|points?|mb|gb)|\b(?:by|of) (?:one|two|three|"
     r"four|five|ten) (?:points?|percent)|\b(?:under|below|above|at "
     r"least|at most|no more than|within) [^.]{0,15}\d|\b(?:target|threshold) of"
 )
-VAGUE_VERB = re.compile(
+VAGUE_VERB = cue_pattern(
     r"\bi\s+(?:just\s+)?(?:looked into|fixed it|handled|worked on|helped|did|dealt with|took care|"
     r"made sure|tried|sorted it|figured it out|worked hard|was involved|supported)\b"
 )
-REASON = re.compile(
+REASON = cue_pattern(
     r"\b(?:because|so that|to (?:rule out|confirm|check|test|see|make sure|isolate|verify|"
     r"validate|measure|compare|avoid|prove|understand)|since|instead of|rather than|"
     r"trade-?offs?|decided|chose|hypothes\w+|which (?:meant|told|showed)|that way|"
     r"in order to|the reason|my reasoning|so i could|ruled out|suspected|the idea was|"
     r"given that|otherwise)\b"
 )
-ALTERNATIVES = re.compile(
+ALTERNATIVES = cue_pattern(
     r"\b(?:instead of|rather than|considered|options?|alternatives?|versus|vs\.?|compared|"
     r"weighed|trade-?offs?|over (?:a|the) (?:bigger|more|fancier|custom|complex))\b"
 )
-SEQUENCE = re.compile(r"\b(?:first|then|next|after that|finally|once|second|third|step)\b")
-VAGUE_RESULT = re.compile(
+SEQUENCE = cue_pattern(r"\b(?:first|then|next|after that|finally|once|second|third|step)\b")
+VAGUE_RESULT = cue_pattern(
     r"\b(?:went (?:well|fine|ok|okay|great)|it helped|helped a lot|was a success|successful|"
     r"worked out|happy|positive feedback|things improved|it was better|turned out (?:well|fine|"
     r"great)|was (?:good|great|nice)|pleased|it worked)\b"
 )
 # An outcome a rater can picture: a number, a completed change, or a change verb with
 # the thing that changed. "It improved a bit" is not concrete.
-CONCRETE_OUTCOME = re.compile(
+CONCRETE_OUTCOME = cue_pattern(
     r"\d|\b(?:shipped|launched|deployed|rolled out|went live|went into production|"
     r"resolved|caught|prevented|recovered|halved|doubled|replaced|adopted|approved|"
     r"back to normal|no longer|beat|outperform\w*|restored|unblocked|delivered|signed|"
@@ -103,36 +103,36 @@ CONCRETE_OUTCOME = re.compile(
     r"recall|errors?|cost|bill|time|alerts?|tickets|complaints|losses|fraud|conversion|"
     r"churn|size|memory|bug|issue|problem|false)"
 )
-HEDGED = re.compile(r"\b(?:a bit|a little|somewhat|not sure|maybe|probably|sort of better)\b")
-IMPACT = re.compile(
+HEDGED = cue_pattern(r"\b(?:a bit|a little|somewhat|not sure|maybe|probably|sort of better)\b")
+IMPACT = cue_pattern(
     r"[$€£]|\b(?:revenue|customers?|users?|cost|savings?|saved|complaints?|churn|conversion|"
     r"sales|business|team|stakeholders?|product|clients?|tickets|support|manual|analysts?|"
     r"hours|on-call|sla|retention|engagement|roi|profit|losses|fraud|orders|launch|deadline|"
     r"contract|renewed|management|leadership)\b"
 )
-LASTING = re.compile(
+LASTING = cue_pattern(
     r"\b(?:adopted|standard|default|still (?:in use|running|used)|now (?:used|part|runs|"
     r"standard)|rolled out to|other teams|playbook|process|monitoring|alerts?|dashboard|"
     r"became|template|runbook|checklist|every (?:team|project|release)|since then|"
     r"reused|re-used|permanent|for good)\b"
 )
-CLICHE = re.compile(
+CLICHE = cue_pattern(
     r"\b(?:communication is key|teamwork|team work|never give up|hard work|learned a lot|"
     r"learnt a lot|great learning experience|learning experience|always keep learning|"
     r"importance of communication|stay positive|good lesson|valuable lesson|grew a lot)\b"
 )
-CHANGED_BEHAVIOUR = re.compile(
+CHANGED_BEHAVIOUR = cue_pattern(
     r"\b(?:now i|i now|since then|from then on|these days|ever since|nowadays|next time|"
     r"whenever i|on every project|as a rule|habit|checklist|i always|i start (?:every|by)|"
     r"i make sure|i insist|going forward|from now on|i'd never|i never)\b"
 )
-CANDID = re.compile(
+CANDID = cue_pattern(
     r"\b(?:my mistake|i should have|i was wrong|i underestimated|i overlooked|i missed|"
     r"i ignored|my fault|i didn't (?:check|test|validate|ask|look)|i failed to|i assumed|"
     r"i wasted|i was too|my own|i got wrong|i'd skipped|i had skipped|blind spot|"
     r"i was overconfident|i jumped)\b"
 )
-TEAM_PRACTICE = re.compile(
+TEAM_PRACTICE = cue_pattern(
     r"\b(?:team now|we now|became (?:a|the|our) (?:standard|default|practice|rule)|playbook|"
     r"checklist|runbook|template|post-?mortems?|wrote (?:it )?up|write-?ups?|presented|"
     r"shared (?:it|the|this|what)|brown bag|wiki|guideline|other teams)\b"

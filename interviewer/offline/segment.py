@@ -10,9 +10,10 @@ the lesson). Explicit labels win. A sentence may belong to two parts when it cle
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from interviewer.offline.text import Sentence, word_set
+from interviewer.offline.text import Sentence, cue_pattern, word_set
 
 PARTS = ("situation", "task", "action", "result", "lessons_learned")
 
@@ -30,20 +31,20 @@ _NOT_ACTIONS = word_set(
     """
 )
 # "I (then|also ...) <past-tense verb>", the signature of a personal action.
-I_ACTION = re.compile(
+I_ACTION = cue_pattern(
     r"\bi\s+(?:then\s+|also\s+|first\s+|quickly\s+|personally\s+|just\s+|finally\s+|"
     r"immediately\s+|eventually\s+|instead\s+|carefully\s+|manually\s+|myself\s+)?"
     rf"({_IRREGULAR}|[a-z]+(?:-[a-z]+)*ed)\b"
 )
-I_ACTION_EXTRA = re.compile(
+I_ACTION_EXTRA = cue_pattern(
     r"\b(?:i\s+(?:decided|chose|started|began|went ahead|took it on|took ownership)|"
     r"so i|then i|and i|i'd (?:already )?[a-z]+ed)\b"
 )
-WE_ACTION = re.compile(
+WE_ACTION = cue_pattern(
     rf"\b(?:we|the team|they)\s+(?:then\s+|also\s+|first\s+)?({_IRREGULAR}|[a-z]+ed)\b"
 )
 
-SIT_CUE = re.compile(
+SIT_CUE = cue_pattern(
     r"\b(?:at my (?:last|previous|current|old|first)|at (?:a|an|the) [a-z]+ (?:startup|company|"
     r"bank|retailer|firm|team)|i was (?:working|a|an|the|on|part of|leading)|we were|"
     r"we had (?:a|an)|there was|there were|our (?:model|system|pipeline|team|service|product|"
@@ -54,7 +55,7 @@ SIT_CUE = re.compile(
     r"we were (?:building|using|seeing)|the company|the client|the context|"
     r"this was (?:at|when|during))\b"
 )
-TASK_CUE = re.compile(
+TASK_CUE = cue_pattern(
     r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
     r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
     r"given|expected|supposed)|i (?:owned|had to|needed to|set out to|volunteered|took on|"
@@ -64,7 +65,7 @@ TASK_CUE = re.compile(
     r"requirement) was|the team (?:needed|had) to|success (?:meant|would mean|was)|"
     r"(?:had|needed) to (?:get|ship|deliver|reduce|improve|find|fix|cut|bring|hit|keep))\b"
 )
-RESULT_CUE = re.compile(
+RESULT_CUE = cue_pattern(
     r"\b(?:as a result|in the end|eventually|ultimately|the result|the outcome|the impact|"
     r"in total|overall|this (?:led|meant|cut|reduced|brought|saved|improved)|which (?:cut|"
     r"reduced|saved|improved|brought|increased|led)|went from|dropped (?:from|to|by)|rose|fell|"
@@ -77,15 +78,16 @@ RESULT_CUE = re.compile(
     r"got better|was better|worked better|(?:gave|got|had) (?:\w+ )?results|used it|"
     r"pleased|went into production|went down|came down|the business used)\b"
 )
-LESSON_CUE = re.compile(
+LESSON_CUE = cue_pattern(
     r"\b(?:learn(?:ed|t)|lessons?|taught me|takeaways?|in hindsight|looking back|next time|"
     r"(?:would|'d) (?:do|have done|approach) [a-z ]{0,30}differently|i should have|"
     r"if i (?:did|had|were to do) (?:it|this) again|since then,? i|now i (?:always|first|start|"
     r"make|check|insist|ask)|i now|these days i|from then on|ever since|changed how i|my rule|"
     r"what i took away|the biggest thing|^now i [a-z]+|reflect(?:ing|ion)?|"
-    r"i always (?:now|start|check)|it showed me|made me (?:realise|realize)|i'd never again)\b"
+    r"i always (?:now|start|check)|it showed me|made me (?:realise|realize)|i'd never again)\b",
+    re.MULTILINE,
 )
-HYPOTHETICAL = re.compile(
+HYPOTHETICAL = cue_pattern(
     r"\b(?:i would|i'd usually|i usually|i typically|i generally|i tend to|in general|"
     r"generally|usually|typically|whenever|if i (?:were|was|had)|i always try|my approach is|"
     r"what i do is|i like to|i try to)\b"
@@ -105,33 +107,53 @@ class Segments:
         return self.parts.get(part, [])
 
 
-def _cue_scores(s: Sentence, position: float, n_sentences: int) -> dict[str, float]:
-    low = s.lower
-    i_act = bool(I_ACTION.search(low)) and not _only_non_actions(low)
-    scores = {
-        "situation": 1.0 * bool(SIT_CUE.search(low)),
-        "task": 1.5 * bool(TASK_CUE.search(low)),
-        "action": (1.5 if i_act else 0.0)
-        + 0.5 * bool(I_ACTION_EXTRA.search(low))
-        + (0.8 if WE_ACTION.search(low) else 0.0),
-        "result": 1.2 * bool(RESULT_CUE.search(low)),
-        "lessons_learned": 2.0 * bool(LESSON_CUE.search(low)),
-    }
-    if HYPOTHETICAL.search(low) and not LESSON_CUE.search(low):
-        scores["action"] *= 0.3
-        scores["situation"] += 0.3
-    if position < 0.2 and (not i_act or (scores["situation"] and n_sentences >= 3)):
-        # a story opens with the scene, even when told as "At X, I led ..."
-        scores["situation"] += 0.8
-    elif position > 0.6:
-        scores["result"] *= 1.3
-        scores["situation"] *= 0.5
-    return scores
+_SEP = "\n|\n"  # between sentences: no cue can match across it
 
 
-def _only_non_actions(low: str) -> bool:
-    verbs = [m.group(1) for m in I_ACTION.finditer(low)]
-    return all(v in _NOT_ACTIONS for v in verbs)
+def _hits(rx: re.Pattern[str], joined: str, starts: list[int]) -> dict[int, list[str]]:
+    """Sentence index -> matched group 1 (or match) of ``rx``, from one scan of the answer."""
+    out: dict[int, list[str]] = {}
+    for m in rx.finditer(joined):
+        i = bisect_right(starts, m.start()) - 1
+        out.setdefault(i, []).append(m.group(1) if rx.groups else m.group(0))
+    return out
+
+
+def _all_cue_scores(sentences: list[Sentence]) -> list[dict[str, float]]:
+    """Cue scores per sentence; each cue pattern scans the whole answer once (fast)."""
+    starts: list[int] = []
+    pos = 0
+    for s in sentences:
+        starts.append(pos)
+        pos += len(s.lower) + len(_SEP)
+    joined = _SEP.join(s.lower for s in sentences)
+    sit, task = _hits(SIT_CUE, joined, starts), _hits(TASK_CUE, joined, starts)
+    i_verbs, extra = _hits(I_ACTION, joined, starts), _hits(I_ACTION_EXTRA, joined, starts)
+    we, result = _hits(WE_ACTION, joined, starts), _hits(RESULT_CUE, joined, starts)
+    lesson, habit = _hits(LESSON_CUE, joined, starts), _hits(HYPOTHETICAL, joined, starts)
+    n = len(sentences)
+    out = []
+    for i in range(n):
+        i_act = any(v not in _NOT_ACTIONS for v in i_verbs.get(i, ()))
+        scores = {
+            "situation": 1.0 * (i in sit),
+            "task": 1.5 * (i in task),
+            "action": (1.5 if i_act else 0.0) + 0.5 * (i in extra) + 0.8 * (i in we),
+            "result": 1.2 * (i in result),
+            "lessons_learned": 2.0 * (i in lesson),
+        }
+        if i in habit and i not in lesson:
+            scores["action"] *= 0.3
+            scores["situation"] += 0.3
+        position = i / n
+        if position < 0.2 and (not i_act or (scores["situation"] and n >= 3)):
+            # a story opens with the scene, even when told as "At X, I led ..."
+            scores["situation"] += 0.8
+        elif position > 0.6:
+            scores["result"] *= 1.3
+            scores["situation"] *= 0.5
+        out.append(scores)
+    return out
 
 
 def segment(sentences: list[Sentence]) -> Segments:
@@ -141,10 +163,8 @@ def segment(sentences: list[Sentence]) -> Segments:
         sum(1 for s in sentences if s.label) >= 2
         and len({s.label for s in sentences if s.label}) >= 2
     )
-    n = max(len(sentences), 1)
     previous: list[str] = []
-    for s in sentences:
-        scores = _cue_scores(s, s.index / n, n)
+    for s, scores in zip(sentences, _all_cue_scores(sentences), strict=True):
         chosen: list[str] = []
         if seg.labelled and s.label:
             chosen.append(s.label)

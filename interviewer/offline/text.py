@@ -79,9 +79,7 @@ def stem(word: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry content, in order (duplicates kept)."""
-    return [
-        stem(t) for t in WORD.findall(text) if t.lower() not in STOPWORDS and not t[0].isdigit()
-    ]
+    return [stem(t) for t in WORD.findall(text.lower()) if t not in STOPWORDS and t[0] > "9"]
 
 
 @dataclass(slots=True)
@@ -95,6 +93,8 @@ class Sentence:
     lower: str  # lower-cased, fillers removed, whitespace collapsed
     words: int
     stems: frozenset[str] = field(default_factory=frozenset)
+    tokens: tuple[str, ...] = ()  # words of ``lower``, in order
+    stem_list: tuple[str, ...] = ()  # content stems in order, duplicates kept
     label: str | None = None  # explicit "Situation:"-style label, if any
 
 
@@ -132,16 +132,28 @@ def _label_dim(raw: str) -> str:
     return "lessons_learned"
 
 
+_FILLER_WORD = re.compile(
+    r"(?<![\w'])(?:um|uh|erm|er|uhm|hmm|ah|like|yeah|okay|ok|basically|actually|literally)"
+    r"(?![\w'])[,.]?"
+)
+
+
 def _clean(text: str) -> str:
-    low = FILLER_PHRASE.sub(" ", text.lower())
-    return " ".join(w for w in low.split() if w.strip(",.") not in FILLERS)
+    low = text.lower()
+    if "you know" in low or "i mean" in low or "sort of" in low or "kind of" in low:
+        low = FILLER_PHRASE.sub(" ", low)
+    words = low.split()
+    if FILLERS.isdisjoint(w.strip(",.") for w in words):
+        return " ".join(words)
+    return " ".join(_FILLER_WORD.sub(" ", low).split())
 
 
 def _pieces(text: str, base: int) -> list[tuple[int, int]]:
     """Split one chunk (offsets relative to the answer) at labels, then cues if too long."""
     cuts = {0, len(text)}
-    for m in LABEL.finditer(text):
-        cuts.add(m.start())
+    if ":" in text or "- " in text or "– " in text or "— " in text:  # labels need one
+        for m in LABEL.finditer(text):
+            cuts.add(m.start())
     spans = sorted(cuts)
     out: list[tuple[int, int]] = []
     for a, b in itertools.pairwise(spans):
@@ -190,10 +202,12 @@ def split_sentences(answer: str) -> list[Sentence]:
         raw = raw.strip()
         if not raw:
             continue
-        m = LABEL.match(raw)
+        m = LABEL.match(raw) if (":" in raw[:40] or "- " in raw[:40]) else None
         if m:
             current_label = _label_dim(m.group(1))
         low = _clean(raw)
+        tokens = tuple(WORD.findall(low))
+        stem_list = tuple(stem(t) for t in tokens if t not in STOPWORDS and t[0] > "9")
         sentences.append(
             Sentence(
                 index=len(sentences),
@@ -201,8 +215,10 @@ def split_sentences(answer: str) -> list[Sentence]:
                 end=start + len(raw),
                 text=raw,
                 lower=low,
-                words=len(low.split()),
-                stems=frozenset(content_stems(low)),
+                words=len(tokens),
+                stems=frozenset(stem_list),
+                tokens=tokens,
+                stem_list=stem_list,
                 label=current_label,
             )
         )
@@ -216,3 +232,87 @@ def quote(sentence: Sentence, limit: int = 220) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > 40 else limit].rstrip(" ,;:-")
+
+
+def _top_alternatives(body: str) -> list[str] | None:
+    """The top-level ``|`` branches of a group body, or None if the group is unbalanced."""
+    out, depth, cur, i = [], 0, [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            cur.append(body[i : i + 2])
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        if ch == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    return [*out, "".join(cur)]
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """Characters a match of ``pattern`` can start with, or None when unsure."""
+    top = _top_alternatives(pattern)
+    if top is None:
+        return None
+    if len(top) > 1:
+        chars: set[str] = set()
+        for alt in top:
+            sub = _first_chars(alt)
+            if sub is None:
+                return None
+            chars |= sub
+        return chars
+    if pattern.startswith("\\d"):
+        return set("0123456789")
+    if pattern.startswith("[") and "]" in pattern[1:]:
+        body = pattern[1 : pattern.index("]", 1)]
+        return None if ("-" in body[1:-1] or "\\" in body or body.startswith("^")) else set(body)
+    if pattern.startswith("\\b"):
+        pattern = pattern[2:]
+    if not pattern.startswith("(?:"):
+        first = pattern[:1]
+        return {first} if first.isalnum() or first in "'$-" else None
+    depth, end = 0, -1
+    for i, ch in enumerate(pattern):
+        if ch == "\\":
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            end = i
+            break
+    if end < 0 or pattern[end + 1 : end + 2] in ("?", "*", "{"):
+        return None
+    alts = _top_alternatives(pattern[3:end])
+    if alts is None:
+        return None
+    chars = set()
+    for alt in alts:
+        sub = _first_chars(alt)
+        if sub is None:
+            return None
+        chars |= sub
+    return chars
+
+
+def cue_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a word-cue pattern for lower-cased text, as fast as ``re`` allows.
+
+    Python's ``re`` scans a pattern that opens with ``\\b(?:word|word...)`` position by
+    position; a leading lookahead on the possible first letters lets it skip ahead with a
+    character-set test instead (about 20% faster on these cue lists). Same matches.
+    """
+    chars = _first_chars(pattern)
+    if chars and all(len(c) == 1 for c in chars):
+        klass = "".join(sorted(re.escape(c) for c in chars))
+        pattern = f"(?=[{klass}])(?:{pattern})"
+    return re.compile(pattern, flags)

@@ -1,0 +1,73 @@
+"""Numbers in an answer: which measure the outcome, and which are only context."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.offline.metrics import extract_metrics
+from interviewer.offline.text import split_sentences
+
+
+def outcomes(text: str, result: bool = True) -> dict[str, str]:
+    """Outcome metrics found in ``text`` (every sentence a result), value -> what it measures."""
+    sents = split_sentences(text)
+    ids = {s.index for s in sents} if result else set()
+    return {m.value: m.measures for m in extract_metrics(sents, ids, set()) if m.outcome}
+
+
+def test_a_before_and_after_is_one_metric_with_its_baseline() -> None:
+    sents = split_sentences("Latency went from 800 ms to 120 ms after my change.")
+    [m] = extract_metrics(sents, {0}, set())
+    assert m.value == "800 ms to 120 ms" and m.baseline and m.outcome
+    assert "Latency" in m.measures
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measured"),
+    [
+        ("False positives dropped by 30% after the fix.", "30%", "False positives"),
+        ("I cut inference cost by 3x.", "3x", "cost"),
+        ("It saved the company $45,000 a year.", "$45,000", "saved"),
+        ("Recall improved from 0.62 -> 0.81.", "0.62 -> 0.81", "Recall"),
+        ("Support tickets fell by twenty percent.", "twenty percent", "tickets"),
+        ("We halved the error rate.", "halved", "error rate"),
+        ("Training time came down to 3 hours from 20.", "3 hours", "Training time"),
+    ],
+)
+def test_outcome_metrics_and_what_they_measure(text: str, value: str, measured: str) -> None:
+    found = outcomes(text)
+    assert value in found, found
+    assert measured.lower() in found[value].lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I led a team of 5 engineers.",
+        "I have 8 years of experience in ML.",
+        "I worked 60 hours a week for a month.",
+        "This was back in 2021.",
+        "We were a 4-person team.",
+    ],
+)
+def test_team_size_tenure_effort_and_dates_are_not_results(text: str) -> None:
+    sents = split_sentences(text)
+    found = extract_metrics(sents, {0}, set())
+    assert found, "the number should still be seen"
+    assert not any(m.outcome for m in found)
+    assert any(m.standin for m in found) or "2021" in text
+
+
+def test_numbers_that_set_the_scene_are_neither_results_nor_stand_ins() -> None:
+    sents = split_sentences("Precision dropped from 0.82 to 0.55 overnight.")
+    [m] = extract_metrics(sents, set(), {0})
+    assert not m.outcome and not m.standin
+
+
+def test_business_and_technical_metrics_are_told_apart() -> None:
+    sents = split_sentences(
+        "Accuracy rose from 71% to 84%. Churn fell by 2 points, worth $1.2M in revenue."
+    )
+    found = extract_metrics(sents, {0, 1}, set())
+    assert any(m.technical and not m.business for m in found if "71%" in m.value)
+    assert any(m.business for m in found if m.value.startswith("$"))
