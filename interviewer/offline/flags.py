@@ -7,6 +7,7 @@ shares almost none, whatever it claims about itself.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +53,14 @@ _I_WORDS = word_set("i me my myself mine i'm i've i'd i'll")
 _WE_WORDS = word_set("we us our ours ourselves we're we've we'd")
 
 
+_HEDGE_VERBS = word_set("think guess believe feel suppose reckon")
+
+
+def _hedge_i(tokens: tuple[str, ...]) -> int:
+    """ "I think", "I guess": opinions, not the candidate's own actions."""
+    return sum(1 for a, b in itertools.pairwise(tokens) if a == "i" and b in _HEDGE_VERBS)
+
+
 def answer_stats(sentences: list[Sentence], topic: frozenset[str]) -> AnswerStats:
     """Counts over the answer without fillers ("um", "you know", "I mean" are not words)."""
     words = content = on_topic = i_count = we_count = 0
@@ -59,7 +68,7 @@ def answer_stats(sentences: list[Sentence], topic: frozenset[str]) -> AnswerStat
         words += len(s.tokens)
         content += len(s.stem_list)
         on_topic += sum(1 for st in s.stem_list if st in topic)
-        i_count += sum(1 for t in s.tokens if t in _I_WORDS)
+        i_count += sum(1 for t in s.tokens if t in _I_WORDS) - _hedge_i(s.tokens)
         we_count += sum(1 for t in s.tokens if t in _WE_WORDS) + s.lower.count("the team")
     return AnswerStats(words, content, on_topic, i_count, we_count)
 

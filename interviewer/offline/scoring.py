@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from interviewer.offline.metrics import FoundMetric
-from interviewer.offline.segment import HYPOTHETICAL, I_ACTION, WE_ACTION, Segments
+from interviewer.offline.segment import HYPOTHETICAL, I_ACTION, NOT_ACTIONS, WE_ACTION, Segments
 from interviewer.offline.text import Sentence, content_stems, cue_pattern
 
 
@@ -57,7 +57,8 @@ OWN_TASK = cue_pattern(
     r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
     r"given|expected|supposed|the one)|i (?:owned|had to|needed to|set out to|volunteered|"
     r"took on|took ownership|wanted to)|it fell to me|it was up to me|me to|(?:was|fell) on me|"
-    r"my (?:target|aim|brief)|i was the (?:lead|only)|i had [^.]{0,30} to [a-z]+)\b"
+    r"my (?:target|aim|brief)|i was the (?:lead|only)|i had [^.]{0,30} to [a-z]+|"
+    r"i (?:gave|set) myself)\b"
 )
 CONCRETE_GOAL = cue_pattern(
     r"\d|\b(?:deadline|by (?:monday|tuesday|wednesday|thursday|friday|the end|end of|the "
@@ -177,7 +178,13 @@ def _hypothetical(seg: Segments) -> bool:
     text = " ".join(s.lower for s in seg.sentences)
     habits = len(HYPOTHETICAL.findall(text))
     past = sum(1 for s in seg.sentences if I_ACTION.search(s.lower))
-    return habits >= 2 and past < 2
+    if habits >= 2 and past < 2:
+        return True
+    # no past tense at all: opinions and platitudes, not a story
+    return len(_PAST.findall(text)) < 2
+
+
+_PAST = re.compile(r"\b(?:was|were|had|did|got|went|made|took|found|[a-z]{3,}ed)\b")
 
 
 def score_task(seg: Segments) -> Scored:
@@ -213,14 +220,19 @@ def score_action(seg: Segments) -> tuple[Scored, float]:
     """The Action score and the ownership ratio (share of actions told with "I")."""
     sents = seg.of("action")
     if not sents:
-        return Scored(0, []), 0.0
+        # actions told only with "we" may have landed in another part; they still count 1
+        team = [s for s in seg.sentences if WE_ACTION.search(s.lower)]
+        return (Scored(1, team[:2]) if team else Scored(0, [])), 0.0
     i_sents = [s for s in sents if I_ACTION.search(s.lower)]
     we_sents = [s for s in sents if WE_ACTION.search(s.lower) and s not in i_sents]
     ownership = len(i_sents) / max(len(i_sents) + len(we_sents), 1)
     if not i_sents:
         return Scored(1, sents[:2]), ownership
-    specific = [s for s in i_sents if not VAGUE_VERB.search(s.lower) and s.words >= 6]
-    if len(specific) < 2:
+    # "I took a course, then I migrated Y, and I asked Z" is three steps in one sentence
+    counted = [(s, _personal_steps(s)) for s in i_sents if s.words >= 6]
+    specific = [s for s, n in counted if n >= 2 or (n and not VAGUE_VERB.search(s.lower))]
+    steps = sum(min(n, 3) for s, n in counted if s in specific)
+    if steps < 2:
         return Scored(2, i_sents[:2]), ownership
     text = " ".join(s.lower for s in sents)
     reasons = len(REASON.findall(text))
@@ -228,11 +240,22 @@ def score_action(seg: Segments) -> tuple[Scored, float]:
     sequence = len(SEQUENCE.findall(text))
     ev = _top(specific, 3)
     judged = alternatives or sequence >= 2
-    if len(specific) >= 4 and reasons >= 2 and judged and ownership >= 0.6:
+    if steps >= 4 and len(specific) >= 3 and reasons >= 2 and judged and ownership >= 0.6:
         return Scored(5, ev), ownership
-    if (len(specific) >= 3 and reasons >= 1) or (len(specific) >= 2 and reasons >= 2):
+    if (steps >= 3 and len(specific) >= 2 and reasons >= 1) or (steps >= 2 and reasons >= 2):
         return Scored(4, ev), ownership
     return Scored(3, ev), ownership
+
+
+def _personal_steps(s: Sentence) -> int:
+    return sum(
+        1
+        for m in I_ACTION.finditer(s.lower)
+        if m.group(1) not in NOT_ACTIONS and m.group(1) not in _VAGUE_STEPS
+    )
+
+
+_VAGUE_STEPS = frozenset(["did", "helped", "handled", "tried", "worked", "supported", "looked"])
 
 
 def score_result(seg: Segments, metrics: list[FoundMetric]) -> Scored:

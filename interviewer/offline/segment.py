@@ -24,10 +24,10 @@ _IRREGULAR = (
     "stopped|planned|mapped|scrapped|pinged|tagged|logged|flagged|pulled|reran|retrained|"
     "spun|fed|wound|undid|overrode|fit|quit|shut|bet|shot|laid"
 )
-_NOT_ACTIONS = word_set(
+NOT_ACTIONS = word_set(
     """
     learned learnt wanted needed liked loved hoped enjoyed was were had felt believed
-    assumed thought realised realized noticed remembered guessed supposed used mean
+    assumed thought realised realized noticed remembered guessed supposed mean
     """
 )
 # "I (then|also ...) <past-tense verb>", the signature of a personal action.
@@ -45,7 +45,7 @@ WE_ACTION = cue_pattern(
 )
 
 SIT_CUE = cue_pattern(
-    r"\b(?:at my (?:last|previous|current|old|first)|at (?:a|an|the) [a-z]+ (?:startup|company|"
+    r"\b(?:at my (?:last|previous|current|old|first)|at (?:a|an|the) [a-z-]+ (?:startup|company|"
     r"bank|retailer|firm|team)|i was (?:working|a|an|the|on|part of|leading)|we were|"
     r"we had (?:a|an)|there was|there were|our (?:model|system|pipeline|team|service|product|"
     r"company|recommender|classifier|data)|was running|was serving|in production|"
@@ -60,7 +60,7 @@ TASK_CUE = cue_pattern(
     r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
     r"given|expected|supposed)|i (?:owned|had to|needed to|set out to|volunteered|took on|"
     r"took ownership)|it fell to me|it was up to me|i was the one|(?:was|fell) on me|"
-    r"my (?:target|aim|brief)|i was the (?:lead|only)|"
+    r"my (?:target|aim|brief)|i was the (?:lead|only)|i (?:gave|set) myself|"
     r"we (?:needed|had|wanted) to|the (?:goal|task|aim|objective|mission|target|ask|"
     r"requirement) was|the team (?:needed|had) to|success (?:meant|would mean|was)|"
     r"(?:had|needed) to (?:get|ship|deliver|reduce|improve|find|fix|cut|bring|hit|keep))\b"
@@ -76,14 +76,16 @@ RESULT_CUE = cue_pattern(
     r"by the (?:deadline|end)|on time|ahead of|no longer|stopped (?:the|happening)|"
     r"never (?:happened|came back)|since then the|became (?:the|a|our)|went better|"
     r"got better|was better|worked better|(?:gave|got|had) (?:\w+ )?results|used it|"
-    r"pleased|went into production|went down|came down|the business used)\b"
+    r"pleased|went into production|went down|came down|the business used|"
+    r"(?:was|were|is|are) (?:fine|normal|ok|okay|stable) again)\b"
 )
 LESSON_CUE = cue_pattern(
     r"\b(?:learn(?:ed|t)|lessons?|taught me|takeaways?|in hindsight|looking back|next time|"
     r"(?:would|'d) (?:do|have done|approach) [a-z ]{0,30}differently|i should have|"
     r"if i (?:did|had|were to do) (?:it|this) again|since then,? i|now i (?:always|first|start|"
     r"make|check|insist|ask)|i now|these days i|from then on|ever since|changed how i|my rule|"
-    r"what i took away|the biggest thing|^now i [a-z]+|reflect(?:ing|ion)?|"
+    r"what i took away|the biggest thing|teach\w*|keep learning|communication is key|"
+    r"^now i [a-z]+|reflect(?:ing|ion)?|"
     r"i always (?:now|start|check)|it showed me|made me (?:realise|realize)|i'd never again)\b",
     re.MULTILINE,
 )
@@ -134,7 +136,7 @@ def _all_cue_scores(sentences: list[Sentence]) -> list[dict[str, float]]:
     n = len(sentences)
     out = []
     for i in range(n):
-        i_act = any(v not in _NOT_ACTIONS for v in i_verbs.get(i, ()))
+        i_act = any(v not in NOT_ACTIONS for v in i_verbs.get(i, ()))
         scores = {
             "situation": 1.0 * (i in sit),
             "task": 1.5 * (i in task),
