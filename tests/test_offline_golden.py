@@ -70,6 +70,18 @@ def test_each_dimension_is_within_its_band_for_at_least_85_percent_of_labels() -
     assert rate >= BAND_AGREEMENT_BAR, f"{rate:.1%} agreement; misses: {misses}"
 
 
+def test_held_out_answers_meet_the_bar_too() -> None:
+    """Answers marked ``holdout`` were labelled after tuning: a guard against overfitting."""
+    pairs = [
+        (lo <= grade.scores()[dim] <= hi)
+        for case, grade in _graded()
+        if case.get("holdout")
+        for dim, (lo, hi) in case["expect"].items()
+    ]
+    assert len(pairs) >= 60
+    assert sum(pairs) / len(pairs) >= BAND_AGREEMENT_BAR
+
+
 def test_every_injection_and_off_topic_answer_is_flagged() -> None:
     checked = 0
     for case, grade in _graded():

@@ -173,3 +173,34 @@ def test_an_answer_that_is_not_text_is_a_grading_error() -> None:
     bank = get_bank()
     with pytest.raises(GradingError, match="text"):
         OfflineGrader().grade(bank.question("q1"), build_rubric(bank, "q1"), None)  # type: ignore[arg-type]
+
+
+def test_grades_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Set iteration order changes with PYTHONHASHSEED; the grade must not."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "grade.py"
+    script.write_text(
+        "import json, sys\n"
+        "from interviewer.bank import get_bank\n"
+        "from interviewer.rubric import build_rubric\n"
+        "from interviewer.offline import OfflineGrader\n"
+        "bank = get_bank()\n"
+        "g = OfflineGrader().grade(bank.question('q1'), build_rubric(bank, 'q1'), sys.argv[1])\n"
+        "print(json.dumps(g.model_dump(mode='json'), sort_keys=True))\n",
+        encoding="utf-8",
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, str(script), STORY],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert '"grader": "offline"' in outputs.pop()
