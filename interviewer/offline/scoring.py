@@ -176,12 +176,16 @@ def score_situation(seg: Segments, total_words: int) -> Scored:
 def _hypothetical(seg: Segments) -> bool:
     """An answer about what the candidate usually does, not about one real event."""
     text = " ".join(s.lower for s in seg.sentences)
-    habits = len(HYPOTHETICAL.findall(text))
-    past = sum(1 for s in seg.sentences if I_ACTION.search(s.lower))
-    if habits >= 2 and past < 2:
-        return True
-    # no past tense at all: opinions and platitudes, not a story
-    return len(_PAST.findall(text)) < 2
+    if not _at_least(_PAST, text, 2):
+        return True  # no past tense at all: opinions and platitudes, not a story
+    if not _at_least(HYPOTHETICAL, text, 2):
+        return False
+    return sum(1 for s in seg.sentences if I_ACTION.search(s.lower)) < 2
+
+
+def _at_least(rx: re.Pattern[str], text: str, n: int) -> bool:
+    """Whether ``rx`` matches ``text`` at least ``n`` times (stops scanning once it does)."""
+    return any(i >= n for i, _ in enumerate(rx.finditer(text), 1))
 
 
 _PAST = re.compile(r"\b(?:was|were|had|did|got|went|made|took|found|[a-z]{3,}ed)\b")

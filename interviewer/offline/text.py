@@ -82,7 +82,7 @@ def content_stems(text: str) -> list[str]:
     return [stem(t) for t in WORD.findall(text.lower()) if t not in STOPWORDS and t[0] > "9"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # identity: each sentence is one span of one answer
 class Sentence:
     """A span of the answer with the features the segmenter and scorers need."""
 

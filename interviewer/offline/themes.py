@@ -53,8 +53,11 @@ def score_theme(
     weak: list[Sentence] = []
     shown = 0
     hinted = 0
+    answer_stems = frozenset().union(*(s.stems for s in sentences))
     for ind in indicators:
-        stems = _indicator_stems(ind, synonyms)
+        stems = _indicator_stems(ind, synonyms) & answer_stems
+        if not stems:
+            continue
         best, best_w = None, 0.0
         for s in sentences:
             w = sum(_weight(st, common) for st in stems.intersection(s.stems))
