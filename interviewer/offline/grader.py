@@ -120,7 +120,7 @@ class OfflineGrader:
             themes=themes,
             strengths=self._strengths(star, themes, flags),
             improvements=self._improvements(star, flags, rubric),
-            follow_up=self._follow_up(question, star, flags),
+            follow_up=self._follow_up(question, star, flags, rubric),
             flags=flags,
             overall=compute_overall(scores, rubric),
             meta=GradeMeta(
@@ -216,12 +216,22 @@ class OfflineGrader:
         return out
 
     def _follow_up(
-        self, question: Question, star: dict[str, DimensionGrade], flags: list[Flag]
+        self,
+        question: Question,
+        star: dict[str, DimensionGrade],
+        flags: list[Flag],
+        rubric: Rubric,
     ) -> str:
         tpl = self.templates
         if Flag.OFF_TOPIC in flags:
             return tpl.follow_up["off_topic"]
-        weakest = min(STAR_DIMENSIONS, key=lambda d: star[d].score)
+        # the part whose gap costs the most overall points: a missing Result (weight 1.5)
+        # matters more than missing numbers (weight 1)
+        weights = {d.id: d.weight for d in rubric.star}
+        weakest = max(
+            STAR_DIMENSIONS,
+            key=lambda d: ((5 - star[d].score) * weights.get(d, 1.0), -STAR_DIMENSIONS.index(d)),
+        )
         keywords = tpl.probe_keywords.get(weakest, [])
         for probe in question.probes:
             low = probe.lower()
