@@ -17,7 +17,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 interview: $(BIN)/.installed
-	$(BIN)/interviewer banks show ml-problem-solving
+	$(BIN)/interviewer practice
 
 test: $(BIN)/.installed system-deps
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from interviewer import __version__
 from interviewer.commands import banks as banks_cmd
 from interviewer.commands import importer as import_cmd
+from interviewer.commands import practice as practice_cmd
 from interviewer.commands import serve as serve_cmd
 from interviewer.errors import InterviewerError
 
@@ -55,6 +56,9 @@ def _root(
 app.add_typer(banks_cmd.app, name="banks")
 app.command("import")(import_cmd.import_bank)
 app.command("serve")(serve_cmd.serve)
+app.command("practice")(practice_cmd.practice)
+app.command("resume")(practice_cmd.resume)
+app.command("regrade")(practice_cmd.regrade)
 
 
 def main() -> None:

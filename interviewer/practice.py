@@ -1,0 +1,160 @@
+"""Wire a practice run together: settings, bank, store, grader and the terminal frontend.
+
+Kept apart from the CLI so the command functions stay thin and this is testable. Ctrl-C,
+``/quit`` or the end of input stop the interview with every answer already saved, and
+print how to resume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from interviewer.bank import get_bank
+from interviewer.errors import NotFoundError
+from interviewer.graders import describe_grader, make_grader
+from interviewer.selection import select_questions
+from interviewer.session import Interview, StopInterview, regrade
+from interviewer.settings import build_settings
+from interviewer.store import Store
+from interviewer.terminal import ScriptedFrontend, TerminalFrontend
+from interviewer.ui import console
+
+
+@dataclass
+class PracticeOptions:
+    bank: str | None = None
+    bank_dir: Path | None = None
+    question_ids: list[str] | None = None
+    random_n: int | None = None
+    theme: str | None = None
+    seed: int | None = None
+    feedback: str = "now"
+    follow_ups: int = 1
+    editor: bool = False
+    answers: Path | None = None
+    grader: str | None = None
+    model: str | None = None
+    db: Path | None = None
+
+
+def _grader(grader: str | None, model: str | None, bank_dir: Path | None):
+    settings = build_settings(grader=grader, model=model, bank_dir=bank_dir)
+    console(stderr=True).print(f"[dim]Grading with {describe_grader(settings)}.[/dim]")
+    return settings, make_grader(settings)
+
+
+def start_practice(opts: PracticeOptions) -> None:
+    """Start a new session and run it to the end (or until the person stops)."""
+    settings, grader = _grader(opts.grader, opts.model, opts.bank_dir)
+    bank = get_bank(opts.bank, settings.bank_dir)
+    frontend: TerminalFrontend
+    if opts.answers is not None:
+        from interviewer.answers_file import load_answers
+
+        scripted = load_answers(opts.answers, bank)
+        frontend = ScriptedFrontend(feedback=opts.feedback, answers=scripted)
+        ids = opts.question_ids or list(scripted)
+        mode = "scripted"
+    else:
+        frontend = TerminalFrontend(editor=opts.editor, feedback=opts.feedback)
+        ids = opts.question_ids
+        mode = "typed"
+    with Store.open(opts.db) as store:
+        counts = {q: n for (b, q), n in store.question_counts().items() if b == bank.id}
+        question_ids = select_questions(
+            bank,
+            ids=ids,
+            theme=opts.theme,
+            count=opts.random_n,
+            seed=opts.seed,
+            answered=counts,
+        )
+        engine = Interview.start(
+            store,
+            bank,
+            question_ids,
+            grader,
+            mode=mode,
+            feedback=opts.feedback,  # type: ignore[arg-type]
+            follow_ups=opts.follow_ups,
+            options={"bank": opts.bank or bank.id},
+        )
+        _run(engine, frontend)
+
+
+def resume_practice(
+    session: str | None,
+    *,
+    editor: bool = False,
+    grader: str | None = None,
+    model: str | None = None,
+    bank_dir: Path | None = None,
+    db: Path | None = None,
+) -> None:
+    """Continue a session where it stopped: answered questions are not asked again."""
+    settings, grader_obj = _grader(grader, model, bank_dir)
+    with Store.open(db) as store:
+        record = store.get_session(session) if session else store.latest_unfinished()
+        if record is None:
+            raise NotFoundError("no unfinished session to resume: start one with `practice`")
+        if record.finished:
+            raise NotFoundError(f"session {record.id} is already finished")
+        options = store.session_options(record.id)
+        bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
+        engine = Interview(
+            store,
+            bank,
+            record.id,
+            grader_obj,
+            feedback=options.get("feedback", "now"),
+            follow_ups=int(options.get("follow_ups", 1)),
+        )
+        _run(engine, TerminalFrontend(editor=editor, feedback=engine.feedback))
+
+
+def _run(engine: Interview, frontend: TerminalFrontend) -> None:
+    out = console()
+    try:
+        session = engine.run(frontend)
+    except (StopInterview, KeyboardInterrupt):
+        out.print(
+            f"\n[yellow]Interview paused.[/yellow] Your answers are saved in session "
+            f"{engine.session_id}; continue with `interviewer resume {engine.session_id}`."
+        )
+        return
+    out.print(f"\nSession {session.id} saved to {engine.store.path}.")
+
+
+def regrade_session(
+    session: str,
+    *,
+    everything: bool = False,
+    grader: str | None = None,
+    model: str | None = None,
+    bank_dir: Path | None = None,
+    db: Path | None = None,
+) -> None:
+    """Grade what is ungraded (or everything); old grades stay, the newest is shown."""
+    settings, grader_obj = _grader(grader, model, bank_dir)
+    out = console()
+    with Store.open(db) as store:
+        record = store.get_session(session)
+        options = store.session_options(record.id)
+        bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
+        results = regrade(store, bank, record.id, grader_obj, everything=everything)
+        if not results:
+            out.print(f"Nothing to grade in session {record.id} (use --all to grade again).")
+            return
+        failed = 0
+        for view, grade, error in results:
+            if grade is None:
+                failed += 1
+                out.print(f"  {view.question_id:<5} [red]failed[/red]: {error}")
+            else:
+                out.print(f"  {view.question_id:<5} overall {grade.overall:>3}/100")
+        out.print(f"Graded {len(results) - failed} of {len(results)} in session {record.id}.")
+        if failed:
+            from interviewer.errors import GradingError
+
+            raise GradingError(f"{failed} answer(s) could not be graded; they stay saved")

@@ -1,0 +1,211 @@
+"""``interviewer practice``, ``resume`` and ``regrade`` as a user runs them, offline."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from interviewer.store import Store
+from tests.cli_helpers import run_cli
+
+ANSWER_Q1 = (
+    "Last spring our churn model started flagging twice as many customers on Mondays. "
+    "I owned the model, so my task was to find the cause before the weekly retention review. "
+    "I compared the feature distributions for Monday and Friday traffic and found that a "
+    "session-count feature was computed over a window that swallowed the weekend. I split "
+    "weekday and weekend counts into two features and replayed a month of traffic to "
+    "validate it. As a result false alarms fell from 400 a week to 60 and the retention "
+    "team got back about 10 hours a week. I learned to check feature windows first."
+)
+WEAK = "We fixed it."
+
+
+def _typed(*answers: str) -> str:
+    """Keyboard input: each answer followed by two empty lines, which finish it."""
+    return "".join(f"{a}\n\n\n" for a in answers)
+
+
+def _db(tmp_path: Path) -> Path:
+    return tmp_path / "s.sqlite3"
+
+
+class TestTypedPractice:
+    def test_one_question_is_saved_graded_and_summarised(self, tmp_path: Path):
+        db = _db(tmp_path)
+        result = run_cli(
+            "practice", "--questions", "q1", "--follow-ups", "0", "--db", str(db),
+            input=_typed(ANSWER_Q1),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "Question 1 of 1 (q1)" in result.output
+        assert "Scorecard q1" in result.output
+        assert "offline grader" in result.stderr
+        with Store.open(db) as store:
+            session = store.get_session("last")
+        assert session.finished
+        [view] = session.questions()
+        assert view.answer.text == ANSWER_Q1
+        assert view.grade is not None and view.grade.meta.grader == "offline"
+
+    def test_weak_answer_gets_a_follow_up_graded_with_it(self, tmp_path: Path):
+        db = _db(tmp_path)
+        follow = "The error rate fell from 9% to 2% after my change."
+        result = run_cli(
+            "practice", "--questions", "q2", "--db", str(db), input=_typed(WEAK, follow)
+        )
+        assert result.exit_code == 0, result.output
+        assert "Follow-up:" in result.output
+        with Store.open(db) as store:
+            [view] = store.get_session("last").questions()
+        assert [f.text for f in view.follow_ups] == [follow]
+        assert view.grade is not None and view.grade.quantified_results.score >= 1
+
+    def test_feedback_end_shows_scorecards_only_after_the_last_question(self, tmp_path: Path):
+        result = run_cli(
+            "practice", "--questions", "q1,q3", "--feedback", "end", "--follow-ups", "0",
+            "--db", str(_db(tmp_path)), input=_typed(ANSWER_Q1, ANSWER_Q1),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        out = result.output
+        assert out.index("Question 2 of 2") < out.index("Scorecard q1")
+
+    def test_quit_keeps_what_was_typed_and_says_how_to_resume(self, tmp_path: Path):
+        db = _db(tmp_path)
+        result = run_cli(
+            "practice", "--questions", "q1,q3", "--follow-ups", "0", "--db", str(db),
+            input=_typed(ANSWER_Q1) + "/quit\n",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "interviewer resume" in result.output
+        with Store.open(db) as store:
+            session = store.get_session("last")
+        assert not session.finished
+        assert session.unanswered() == ["q3"]
+
+    def test_unknown_question_is_one_clear_line(self, tmp_path: Path):
+        result = run_cli("practice", "--questions", "q99", "--db", str(_db(tmp_path)))
+        assert result.exit_code == 2
+        assert "no question 'q99'" in result.stderr
+        assert "Traceback" not in result.output
+
+
+class TestScriptedPractice:
+    def test_answers_file_runs_without_a_terminal(self, tmp_path: Path):
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(
+            yaml.safe_dump({"q1": ANSWER_Q1, "q2": {"answer": WEAK, "follow_ups": ["I cut 3%."]}})
+        )
+        db = _db(tmp_path)
+        result = run_cli("practice", "--answers", str(answers), "--db", str(db))
+        assert result.exit_code == 0, result.output
+        with Store.open(db) as store:
+            session = store.get_session("last")
+        assert session.mode == "scripted"
+        views = {v.question_id: v for v in session.questions()}
+        assert set(views) == {"q1", "q2"}
+        assert [f.text for f in views["q2"].follow_ups] == ["I cut 3%."]
+
+    def test_bad_answers_file_names_file_and_field(self, tmp_path: Path):
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(yaml.safe_dump({"q42": "text"}))
+        result = run_cli("practice", "--answers", str(answers), "--db", str(_db(tmp_path)))
+        assert result.exit_code == 2
+        assert f"{answers}: q42: bank 'ml-problem-solving' has no question 'q42'" in result.stderr
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env["INTERVIEWER_DB"] = str(_db(tmp_path))
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class TestNothingIsLost:
+    def test_killed_mid_session_then_resumed(self, tmp_path: Path):
+        """SIGKILL after the first answer: resume asks only the rest, nothing is lost."""
+        cmd = [sys.executable, "-m", "interviewer", "practice", "--questions", "q1,q3",
+               "--follow-ups", "0"]  # fmt: skip
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=_env(tmp_path), cwd=tmp_path, text=True,
+        )  # fmt: skip
+        assert proc.stdin and proc.stdout
+        proc.stdin.write(_typed(ANSWER_Q1))
+        proc.stdin.flush()
+        seen = ""
+        deadline = time.monotonic() + 60
+        while "Question 2 of 2" not in seen and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen += line
+        assert "Question 2 of 2" in seen, seen
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+        with Store.open(_db(tmp_path)) as store:
+            killed = store.get_session("last")
+        assert not killed.finished
+        assert [a.text for a in killed.answers] == [ANSWER_Q1]
+
+        second = "I had a week to clean a sensor feed; I dropped impossible values and " * 3
+        resumed = subprocess.run(
+            [sys.executable, "-m", "interviewer", "resume"], input=_typed(second),
+            capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path, timeout=120,
+        )  # fmt: skip
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert "Question 2 of 2 (q3)" in resumed.stdout
+        assert "(q1)" not in resumed.stdout.split("Question 2 of 2")[0]
+        with Store.open(_db(tmp_path)) as store:
+            done = store.get_session(killed.id)
+        assert done.finished
+        assert [v.question_id for v in done.questions()] == ["q1", "q3"]
+        assert done.questions()[0].answer.text == ANSWER_Q1
+        assert all(v.grade is not None for v in done.questions())
+
+    def test_regrade_keeps_old_grades(self, tmp_path: Path):
+        db = _db(tmp_path)
+        run_cli("practice", "--questions", "q1", "--follow-ups", "0", "--db", str(db),
+                input=_typed(ANSWER_Q1))  # fmt: skip
+        result = run_cli("regrade", "last", "--all", "--db", str(db))
+        assert result.exit_code == 0, result.output
+        assert "Graded 1 of 1" in result.output
+        with Store.open(db) as store:
+            [view] = store.get_session("last").questions()
+        assert len(view.answer.grades) == 2
+
+    def test_regrade_with_llm_and_no_key_says_what_to_set(self, tmp_path: Path):
+        db = _db(tmp_path)
+        run_cli("practice", "--questions", "q1", "--follow-ups", "0", "--db", str(db),
+                input=_typed(ANSWER_Q1))  # fmt: skip
+        result = run_cli("regrade", "last", "--grader", "llm", "--db", str(db))
+        assert result.exit_code == 2
+        assert "OPENAI_API_KEY" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_interactive_loop_in_a_real_terminal(tmp_path: Path):
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interviewer", "practice", "--questions", "q1", "--follow-ups",
+                         "0"], env=_env(tmp_path), cwd=str(tmp_path), encoding="utf-8",
+        timeout=60, dimensions=(40, 120),
+    )  # fmt: skip
+    child.expect("Question 1 of 1")
+    child.expect("empty line twice")
+    for line in ANSWER_Q1.split(". "):
+        child.sendline(line)
+    child.sendline("")
+    child.sendline("")
+    child.expect("Scorecard q1")
+    child.expect("saved to")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
