@@ -1,0 +1,81 @@
+"""Render the grading conversation: system prompt, rubric, question and the fenced answer.
+
+The answer goes inside ``<answer-NONCE>`` tags with a fresh random nonce per call, so the
+answer cannot close the block: it cannot know the tag. Any ``<`` ``>`` look-alike of the
+tag is escaped anyway, for a nonce fixed in tests and snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+
+from interviewer.bank import Question
+from interviewer.llm.schema import strict_schema
+from interviewer.llm.templates import render_prompt
+from interviewer.rubric import Rubric
+
+NonceFactory = Callable[[], str]
+SYSTEM, USER, JSON_MODE, REASK = "grade_system", "grade_user", "grade_json_mode", "grade_reask"
+PROMPT_NAMES = (SYSTEM, USER, JSON_MODE, REASK)
+
+
+def random_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+def render_rubric(rubric: Rubric) -> str:
+    """The rubric as plain text: each dimension, its level anchors, a theme's indicators."""
+    blocks = []
+    for dim in rubric.dimensions:
+        kind = "STAR dimension" if dim.kind == "star" else "Key theme"
+        lines = [f"## {kind} `{dim.id}`: {dim.name}", dim.description]
+        if dim.indicators:
+            lines.append("Indicators:")
+            lines += [f"- {ind}" for ind in dim.indicators]
+        lines += [f"{level}: {text}" for level, text in sorted(dim.levels.items())]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def fence(answer: str, tag: str) -> str:
+    """The answer with any occurrence of the fence tag neutralised."""
+    return answer.replace(f"</{tag}", f"&lt;/{tag}").replace(f"<{tag}", f"&lt;{tag}")
+
+
+def render_messages(
+    question: Question,
+    rubric: Rubric,
+    answer: str,
+    *,
+    nonce: str,
+    json_mode: bool = False,
+    reference: bool = True,
+) -> list[dict[str, str]]:
+    """The chat messages for one grading request."""
+    system = render_prompt(SYSTEM)
+    if json_mode:
+        system += "\n\n" + render_prompt(JSON_MODE, schema=json.dumps(strict_schema(), indent=1))
+    ref = ""
+    if reference and question.reference_answer:
+        ref = (
+            "For calibration only, a model answer written by the bank's author (do not "
+            f"grade against its facts, only its quality):\n{question.reference_answer}\n"
+        )
+    tag = f"answer-{nonce}"
+    user = render_prompt(
+        USER,
+        question_id=question.id,
+        question=question.text,
+        reference=ref,
+        rubric=render_rubric(rubric),
+        tag=tag,
+        answer=fence(answer, tag),
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def reask_message(error: str) -> dict[str, str]:
+    """The follow-up user message that feeds a validation error back to the model."""
+    return {"role": "user", "content": render_prompt(REASK, error=error)}
