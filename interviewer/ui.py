@@ -14,7 +14,10 @@ def console(stderr: bool = False) -> Console:
     """The shared rich console; rich itself drops colour and boxes when not a TTY."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    out = Console(stderr=stderr, highlight=False)
+    # Piped or captured output is read by programs and people grepping it: never wrap lines.
+    out.soft_wrap = not out.is_terminal
+    return out
 
 
 def print_table(headers: list[str], rows: list[list[str]], title: str | None = None) -> None:

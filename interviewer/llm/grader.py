@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, Literal
 
 import openai
 from pydantic import ValidationError
-from tenacity import AsyncRetrying, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+)
 
 from interviewer.bank import Question
 from interviewer.errors import (
@@ -76,6 +82,8 @@ class LLMGrader:
         self.async_sleep = async_sleep
         self.json_mode = settings.structured_output == "json"
         self.offline = OfflineGrader()
+        # Called on every 429 before the retry waits, so a batch can lower its concurrency.
+        self.on_rate_limited: Callable[[], None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMGrader:
@@ -134,7 +142,26 @@ class LLMGrader:
             "retry": retry_if_exception(is_transient),
             "wait": wait_for,
             "stop": stop_after_attempt(self.settings.max_retries + 1),
+            "before_sleep": self._before_sleep,
             "reraise": True,
+        }
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, openai.RateLimitError) and self.on_rate_limited is not None:
+            self.on_rate_limited()
+
+    def cache_identity(self) -> dict[str, Any]:
+        """Everything besides the inputs that decides a grade: for the batch cache key."""
+        s = self.settings
+        return {
+            "model": s.model,
+            "temperature": s.temperature,
+            "seed": s.seed,
+            "structured_output": s.structured_output,
+            "prompt_hash": prompt_hash(*render.PROMPT_NAMES),
+            "schema_hash": schema_hash(),
+            "version": GRADER_VERSION,
         }
 
     def _send(self, request: Request) -> Any:

@@ -1,0 +1,145 @@
+"""Grade rows concurrently, with the cache, progress, and results appended as they finish.
+
+The LLM grader runs through its async path under an ``AdaptiveLimiter``; the offline
+grader is CPU-bound and takes about 2 ms, so it runs inline. A row that fails is written
+as an error line and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from interviewer.bank import Bank
+from interviewer.batch.cache import GradeCache, grade_key, grader_identity
+from interviewer.batch.io import ResultWriter, Row, RowError
+from interviewer.batch.limiter import AdaptiveLimiter
+from interviewer.errors import GradingError
+from interviewer.grade import Grade, Grader
+from interviewer.rubric import Rubric, build_rubric
+from interviewer.settings import Settings
+
+
+@dataclass
+class BatchResult:
+    graded: list[tuple[Row, Grade]] = field(default_factory=list)
+    failed: list[RowError] = field(default_factory=list)
+    cache_hits: int = 0
+    max_in_flight: int = 0
+    rate_limited: int = 0
+
+
+@dataclass
+class BatchRunner:
+    """Grades ``rows`` of one bank with ``grader`` and writes each result to ``writer``."""
+
+    bank: Bank
+    grader: Grader
+    settings: Settings
+    writer: ResultWriter
+    cache: GradeCache | None = None
+    concurrency: int = 8
+    show_progress: bool = False
+    _rubrics: dict[str, Rubric] = field(default_factory=dict)
+
+    def rubric(self, question_id: str) -> Rubric:
+        if question_id not in self._rubrics:
+            self._rubrics[question_id] = build_rubric(self.bank, question_id)
+        return self._rubrics[question_id]
+
+    def run(self, rows: list[Row]) -> BatchResult:
+        return asyncio.run(self.arun(rows))
+
+    async def arun(self, rows: list[Row]) -> BatchResult:
+        result = BatchResult()
+        limiter = AdaptiveLimiter(self.concurrency)
+        if hasattr(self.grader, "on_rate_limited"):
+            self.grader.on_rate_limited = limiter.on_rate_limited  # type: ignore[attr-defined]
+        identity = grader_identity(self.grader, self.settings)
+        with self._progress(len(rows)) as advance:
+
+            async def one(row: Row) -> None:
+                grade, hit, error = await self._grade(row, identity, limiter)
+                if grade is not None:
+                    self.writer.write_grade(row, grade)
+                    result.graded.append((row, grade))
+                    result.cache_hits += hit
+                else:
+                    failure = RowError(row.id, row.question_id, row.line, error or "failed")
+                    self.writer.write_error(failure)
+                    result.failed.append(failure)
+                advance()
+
+            await asyncio.gather(*(one(row) for row in rows))
+        result.max_in_flight = limiter.max_in_flight
+        result.rate_limited = limiter.rate_limited
+        return result
+
+    async def _grade(
+        self, row: Row, identity: dict[str, Any], limiter: AdaptiveLimiter
+    ) -> tuple[Grade | None, bool, str | None]:
+        rubric = self.rubric(row.question_id)
+        cached = self.cache is not None and self.grader.kind == "llm"
+        key = grade_key(identity, row.question, rubric, row.answer) if cached else ""
+        if cached and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
+            return hit, True, None
+        try:
+            agrade = getattr(self.grader, "agrade", None)
+            if agrade is None:
+                grade = self.grader.grade(row.question, rubric, row.answer)
+            else:
+                async with limiter:
+                    grade = await agrade(row.question, rubric, row.answer)
+        except GradingError as exc:
+            return None, False, f"{row.id}: {exc}"
+        if cached:
+            self.cache.put(key, grade)  # type: ignore[union-attr]
+        return grade, False, None
+
+    def _progress(self, total: int):
+        if not self.show_progress or total == 0:
+            return nullcontext(lambda: None)
+        return _rich_progress(total)
+
+
+class _rich_progress:
+    """A rich progress bar with rate and ETA; a context manager yielding ``advance``."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        from interviewer.ui import console
+
+        self.progress = Progress(
+            TextColumn("grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=console(stderr=True),
+            transient=True,
+        )
+        self.total = total
+        self.task = self.progress.add_task("grade", total=total, rate="")
+
+    def __enter__(self):
+        self.progress.start()
+
+        def advance() -> None:
+            self.progress.advance(self.task)
+            task = self.progress.tasks[0]
+            if task.speed:
+                self.progress.update(self.task, rate=f"{task.speed:.1f}/s")
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()

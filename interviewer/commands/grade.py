@@ -1,0 +1,36 @@
+"""``interviewer grade``: grade a JSONL or CSV file of answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def grade(
+    input_path: Path = typer.Argument(..., help="JSONL or CSV with id, question_id, answer."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Results (JSONL). Default: INPUT.grades.jsonl next to INPUT."
+    ),
+    bank: str | None = typer.Option(None, "--bank", help="Bank id or YAML path."),
+    bank_dir: Path | None = typer.Option(None, "--bank-dir", help="Folder of your banks."),
+    grader: str | None = typer.Option(None, "--grader", help="offline, llm or auto."),
+    model: str | None = typer.Option(None, "--model", help="LLM model."),
+    concurrency: int | None = typer.Option(None, "--concurrency", min=1, help="Requests at once."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Always ask the LLM again."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
+) -> None:
+    """Grade a file of answers; results are appended as they finish, so a rerun resumes."""
+    from interviewer.batch.command import grade_file
+
+    grade_file(
+        input_path,
+        out=out,
+        bank=bank,
+        bank_dir=bank_dir,
+        grader=grader,
+        model=model,
+        concurrency=concurrency,
+        use_cache=not no_cache,
+        quiet=quiet,
+    )
