@@ -33,6 +33,7 @@ class PracticeOptions:
     follow_ups: int = 1
     editor: bool = False
     answers: Path | None = None
+    report: str | None = "html"
     grader: str | None = None
     model: str | None = None
     db: Path | None = None
@@ -80,7 +81,7 @@ def start_practice(opts: PracticeOptions) -> None:
             follow_ups=opts.follow_ups,
             options={"bank": opts.bank or bank.id},
         )
-        _run(engine, frontend)
+        _run(engine, frontend, opts.report)
 
 
 def resume_practice(
@@ -113,17 +114,44 @@ def resume_practice(
         _run(engine, TerminalFrontend(editor=editor, feedback=engine.feedback))
 
 
-def _run(engine: Interview, frontend: TerminalFrontend) -> None:
+def _run(engine: Interview, frontend: TerminalFrontend, report: str | None = "html") -> None:
     out = console()
     try:
         session = engine.run(frontend)
-    except (StopInterview, KeyboardInterrupt):
+    except (StopInterview, KeyboardInterrupt) as stop:
         out.print(
             f"\n[yellow]Interview paused.[/yellow] Your answers are saved in session "
             f"{engine.session_id}; continue with `interviewer resume {engine.session_id}`."
         )
+        if isinstance(stop, KeyboardInterrupt) or stop.reason == "interrupted":
+            raise SystemExit(130) from None
         return
     out.print(f"\nSession {session.id} saved to {engine.store.path}.")
+    if report:
+        path = write_session_report(engine, session, report)
+        if path is not None:
+            out.print(f"Report: {path}")
+
+
+def write_session_report(engine: Interview, session, fmt: str) -> Path | None:
+    """Write the session report next to the database, if the reports module is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("interviewer.report") is None:
+        return None  # reports are optional: the interview itself is complete
+    from interviewer.report import write_report
+
+    path = engine.store.path.parent / "reports" / f"{session.id}.{fmt}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_report(session, engine.bank, fmt, path)
+    except Exception as exc:  # the session is saved; a report problem must not hide that
+        console().print(
+            f"[yellow]Could not write the report[/yellow] ({type(exc).__name__}: {exc}); "
+            f"try `interviewer report {session.id}` later."
+        )
+        return None
+    return path
 
 
 def regrade_session(

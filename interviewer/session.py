@@ -187,12 +187,13 @@ class Interview:
         asked = [f.prompt for f in view.follow_ups]
         return choose_probe(view.grade, self.bank.question(view.question_id), asked)
 
-    def pending_grading(self) -> list[int]:
-        """Main answers never graded, or whose last attempt failed."""
+    def pending_grading(self, retry_failed: bool = True) -> list[int]:
+        """Main answers never graded, or (``retry_failed``) whose last attempt failed."""
+        wanted = ("ungraded", "failed") if retry_failed else ("ungraded",)
         return [
             v.answer.id
             for v in self.session.questions()
-            if v.answer.status in ("ungraded", "failed") and v.answer.text.strip()
+            if v.answer.status in wanted and v.answer.text.strip()
         ]
 
     def finish(self) -> SessionRecord:
@@ -209,7 +210,7 @@ class Interview:
         """
         pending = self.pending_questions()
         frontend.start(self.session, self.bank, pending)
-        self._grade_pending(frontend)  # left over from an interrupted run
+        self._grade_pending(frontend, retry_failed=True)  # left over from an earlier run
         answered = len(self.session.questions())
         total = answered + len(pending)
         for i, question in enumerate(pending, start=answered + 1):
@@ -224,7 +225,7 @@ class Interview:
                 self._ask_follow_ups(frontend, question, answer_id)
             if self.feedback == "now":
                 self._scorecard(frontend, answer_id)
-        self._grade_pending(frontend)
+        self._grade_pending(frontend, retry_failed=False)  # deferred (--feedback end)
         session = self.finish()
         frontend.finish(session, self.bank, scorecards=self.feedback == "end")
         return session
@@ -272,8 +273,8 @@ class Interview:
             question = self.bank.question(view.question_id)
             frontend.show_scorecard(question, view, self.rubric(question.id))
 
-    def _grade_pending(self, frontend: Frontend) -> None:
-        for answer_id in self.pending_grading():
+    def _grade_pending(self, frontend: Frontend, retry_failed: bool) -> None:
+        for answer_id in self.pending_grading(retry_failed):
             question = self.bank.question(self.view(answer_id).question_id)
             self._grade_shown(frontend, question, answer_id)
 

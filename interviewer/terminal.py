@@ -118,8 +118,12 @@ class TerminalFrontend:
         self.out.print(f"[dim]{FINISH_HINT}[/dim]")
         lines: list[str] = []
         blanks = 0
+        interactive = sys.stdin.isatty()  # a "> " line prompt only for a person at a terminal
         while True:
             try:
+                if interactive:
+                    sys.stdout.write("> ")
+                    sys.stdout.flush()
                 line = sys.stdin.readline()
             except KeyboardInterrupt:
                 raise StopInterview(self._partial(lines), "interrupted") from None

@@ -191,6 +191,71 @@ class TestNothingIsLost:
         assert "OPENAI_API_KEY" in result.stderr
 
 
+class TestGradingFailure:
+    def test_llm_down_keeps_answers_interview_goes_on_then_regrade(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, httpx2_mock
+    ):
+        from tests.llm_helpers import BASE_URL, FAKE_KEY, completion, reply_body
+
+        monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+        monkeypatch.setenv("INTERVIEWER_MAX_RETRIES", "0")
+        down = httpx2_mock.post(f"{BASE_URL}/chat/completions").respond(
+            401, json={"error": {"message": f"Incorrect API key provided: {FAKE_KEY}"}}
+        )
+        db = _db(tmp_path)
+        result = run_cli(
+            "practice", "--questions", "q1,q3", "--grader", "llm", "--db", str(db),
+            input=_typed(ANSWER_Q1, ANSWER_Q1),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert down.call_count == 2  # one attempt per answer, and the second was still asked
+        assert "Could not grade q1" in result.output
+        assert "Question 2 of 2 (q3)" in result.output
+        assert FAKE_KEY not in result.output + result.stderr
+        with Store.open(db) as store:
+            session = store.get_session("last")
+        assert [a.text for a in session.answers] == [ANSWER_Q1, ANSWER_Q1]
+        assert {a.status for a in session.answers} == {"failed"}
+        assert all(a.error and FAKE_KEY not in a.error for a in session.answers)
+        for f in tmp_path.glob("s.sqlite3*"):  # the database and any WAL left
+            assert FAKE_KEY.encode() not in f.read_bytes()
+
+        httpx2_mock.post(f"{BASE_URL}/chat/completions").respond(200, json=completion(reply_body()))
+        result = run_cli("regrade", "last", "--grader", "llm", "--db", str(db))
+        assert "q1" in result.output
+        with Store.open(db) as store:
+            views = {v.question_id: v for v in store.get_session("last").questions()}
+        assert views["q1"].answer.status == "graded"
+        assert views["q1"].grade is not None and views["q1"].grade.meta.grader == "llm"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_ctrl_c_while_typing_keeps_the_partial_answer(tmp_path: Path):
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interviewer", "practice", "--questions", "q1,q3"],
+        env=_env(tmp_path), cwd=str(tmp_path), encoding="utf-8", timeout=60,
+    )  # fmt: skip
+    child.expect("empty line twice")
+    child.sendline("I was on call when the ranking model started")
+    child.sendline("returning stale results for one region.")
+    for _ in range(3):  # the line prompt comes back once each line has been read
+        child.expect_exact("> ")
+    child.sendintr()
+    child.expect("interviewer resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with Store.open(_db(tmp_path)) as store:
+        session = store.get_session("last")
+    assert not session.finished
+    [answer] = session.answers
+    assert answer.text == (
+        "I was on call when the ranking model started\nreturning stale results for one region."
+    )
+    assert session.unanswered() == ["q3"]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_interactive_loop_in_a_real_terminal(tmp_path: Path):
     child = pexpect.spawn(

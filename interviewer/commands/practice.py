@@ -38,6 +38,9 @@ def practice(
     answers: Path | None = typer.Option(
         None, "--answers", help="Scripted answers (YAML): no typing."
     ),
+    report: str = typer.Option(
+        "html", "--report", help="Report written at the end: html, md, json, csv or none."
+    ),
     grader: str | None = GraderOption,
     model: str | None = ModelOption,
     bank_dir: Path | None = BankDirOption,
@@ -48,6 +51,8 @@ def practice(
 
     if feedback not in ("now", "end"):
         raise typer.BadParameter("must be 'now' or 'end'", param_hint="--feedback")
+    if report not in ("html", "md", "json", "csv", "none"):
+        raise typer.BadParameter("must be html, md, json, csv or none", param_hint="--report")
     ids = [q.strip() for q in questions.split(",") if q.strip()] if questions else None
     run.start_practice(
         run.PracticeOptions(
@@ -61,6 +66,7 @@ def practice(
             follow_ups=follow_ups,
             editor=editor,
             answers=answers,
+            report=None if report == "none" else report,
             grader=grader,
             model=model,
             db=db,
