@@ -157,18 +157,32 @@ class TestLLMBatch:
 
 class TestLimiter:
     def test_halves_on_429_and_grows_back(self):
-        limiter = AdaptiveLimiter(8, grow_after=2)
-        limiter.on_rate_limited()
-        assert limiter.limit == 4
-        limiter.on_rate_limited()
-        limiter.on_rate_limited()
-        limiter.on_rate_limited()
-        assert limiter.limit == 1
-
-        async def succeed_four_times():
+        async def scenario() -> list[int]:
+            limiter = AdaptiveLimiter(8, grow_after=2)
+            seen = []
+            limiter.on_rate_limited()
+            seen.append(limiter.limit)
+            for _ in range(3):
+                limiter.on_rate_limited()
+            seen.append(limiter.limit)
+            await asyncio.sleep(0)  # the withheld permits are taken
             for _ in range(4):
                 async with limiter:
                     pass
+            seen.append(limiter.limit)
+            return seen
 
-        asyncio.run(succeed_four_times())
-        assert limiter.limit == 3
+        assert asyncio.run(scenario()) == [4, 1, 3]
+
+    def test_never_more_in_flight_than_the_limit(self):
+        async def scenario() -> int:
+            limiter = AdaptiveLimiter(3)
+
+            async def work() -> None:
+                async with limiter:
+                    await asyncio.sleep(0)
+
+            await asyncio.gather(*(work() for _ in range(20)))
+            return limiter.max_in_flight
+
+        assert asyncio.run(scenario()) == 3

@@ -74,6 +74,7 @@ class GradeCache:
         self.path = path
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # a lost cache entry costs one request
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS grades (key TEXT PRIMARY KEY, grade TEXT NOT NULL, "
             "created REAL NOT NULL)"

@@ -72,7 +72,10 @@ class BatchRunner:
                     result.failed.append(failure)
                 advance()
 
-            await asyncio.gather(*(one(row) for row in rows))
+            try:
+                await asyncio.gather(*(one(row) for row in rows))
+            finally:
+                await _close_async_client(self.grader)
         result.max_in_flight = limiter.max_in_flight
         result.rate_limited = limiter.rate_limited
         return result
@@ -102,6 +105,21 @@ class BatchRunner:
         if not self.show_progress or total == 0:
             return nullcontext(lambda: None)
         return _rich_progress(total)
+
+
+async def _close_async_client(grader: Grader) -> None:
+    """Close the grader's async client inside this event loop, before ``asyncio.run`` ends.
+
+    Its connections belong to this loop; left open they fail noisily when the loop closes.
+    """
+    closer = getattr(grader, "aclose", None)
+    if callable(closer):
+        await closer()
+        return
+    client = getattr(grader, "_async_client", None)
+    if client is not None:
+        await client.close()
+        grader._async_client = None  # type: ignore[attr-defined]
 
 
 class _rich_progress:

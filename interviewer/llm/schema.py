@@ -108,12 +108,17 @@ def _strict_schema_cached() -> str:
     return json.dumps(schema)  # key order kept: evidence and reasoning come before score
 
 
+@cache
 def strict_schema() -> dict[str, Any]:
-    """The JSON schema sent to the model (refs inlined, strict-mode rules applied)."""
+    """The JSON schema sent to the model (refs inlined, strict-mode rules applied).
+
+    Built once and shared: callers must not mutate it.
+    """
     import json
 
     return json.loads(_strict_schema_cached())
 
 
+@cache
 def schema_hash() -> str:
     return content_hash(strict_schema())

@@ -37,6 +37,7 @@ def render_prompt(name: str, /, **variables: object) -> str:
         raise ConfigError(f"prompt {name!r} is not a valid template: {exc}") from exc
 
 
+@cache
 def prompt_hash(*names: str) -> str:
     """One hash over the named templates' text, in order."""
     return content_hash([load_prompt(n).template for n in names])
