@@ -29,6 +29,14 @@ def bar(score: int, fancy: bool) -> str:
     return full * score + empty * (5 - score)
 
 
+def shorten(meaning: str, width: int = 60) -> str:
+    """The first sentence of a level's anchor, cut at a word boundary to fit one line."""
+    first = meaning.split(". ")[0].rstrip(".")
+    if len(first) <= width:
+        return first
+    return first[:width].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
 def _colour(score: int) -> str:
     return "green" if score >= 4 else "yellow" if score >= 2 else "red"
 
@@ -46,8 +54,7 @@ def print_scorecard(out: Console, question: Question, view: QuestionView, rubric
     star = grade.star()
     for dim in STAR_DIMENSIONS:
         score = star[dim].score
-        meaning = rubric.dimension(dim).levels.get(score, "")
-        short = meaning.split(".")[0][:70]
+        short = shorten(rubric.dimension(dim).levels.get(score, ""))
         out.print(
             f"  {LABELS[dim]:<19} [{_colour(score)}]{bar(score, fancy)}[/{_colour(score)}]"
             f" {score}/5  [dim]{escape(short)}[/dim]"

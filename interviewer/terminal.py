@@ -175,11 +175,16 @@ class TerminalFrontend:
         if follow_up:
             self.out.print(f"[dim]Saved. {words} words, {format_elapsed(elapsed)}.[/dim]")
             return
+        timing = (
+            f", {format_elapsed(elapsed)} typing (aim for {TARGET_MINUTES} min spoken)"
+            if elapsed >= 1
+            else ""  # piped input: no meaningful time
+        )
         colour = "green" if low <= words <= high else "yellow"
         note = "" if low <= words <= high else (" - too short" if words < low else " - too long")
         self.out.print(
-            f"[dim]Saved.[/dim] [{colour}]{words} words[/{colour}] (target {low}-{high}{note}), "
-            f"{format_elapsed(elapsed)} typing (aim for {TARGET_MINUTES} min spoken)"
+            f"[dim]Saved.[/dim] [{colour}]{words} words[/{colour}] (target {low}-{high}{note})"
+            + timing
         )
 
 

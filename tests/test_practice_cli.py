@@ -274,3 +274,24 @@ def test_interactive_loop_in_a_real_terminal(tmp_path: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_editor_mode_takes_the_answer_from_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """--editor: whatever the editor saves (minus # comment lines) is the answer."""
+    fake_editor = tmp_path / "fake_editor.py"
+    fake_editor.write_text(
+        "import sys\n"
+        "path = sys.argv[1]\n"
+        "template = open(path).read()\n"
+        f"open(path, 'w').write({ANSWER_Q1!r} + template)\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {fake_editor}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    db = _db(tmp_path)
+    result = run_cli(
+        "practice", "--questions", "q1", "--follow-ups", "0", "--editor", "--db", str(db)
+    )
+    assert result.exit_code == 0, result.output
+    with Store.open(db) as store:
+        [answer] = store.get_session("last").answers
+    assert answer.text == ANSWER_Q1  # the template's comment lines are dropped
