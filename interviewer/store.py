@@ -191,6 +191,11 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _query(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
+        """Run a read under the lock: the web app shares one Store between threads."""
+        with self._lock:
+            return self.db.execute(sql, args).fetchall()
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock, _transaction(self.db):
@@ -323,37 +328,29 @@ class Store:
 
     def session_options(self, session_id: str) -> dict[str, Any]:
         """The options the session was started with (bank reference, flags), for resume."""
-        row = self.db.execute("SELECT options FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return json.loads(row[0]) if row else {}
+        rows = self._query("SELECT options FROM sessions WHERE id = ?", (session_id,))
+        return json.loads(rows[0][0]) if rows else {}
 
     def resolve_id(self, ref: str) -> str:
         """An exact id, ``last``/``latest``, or a unique prefix; NotFoundError otherwise."""
+        recent_sql = "SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 5"
         if ref in LATEST:
-            row = self.db.execute(
-                "SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1"
-            ).fetchone()
-            if not row:
+            rows = self._query(recent_sql)
+            if not rows:
                 raise NotFoundError("no sessions yet: start one with `interviewer practice`")
-            return str(row[0])
-        if self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (ref,)).fetchone():
+            return str(rows[0][0])
+        if self._query("SELECT 1 FROM sessions WHERE id = ?", (ref,)):
             return ref
+        like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         matches = [
             r[0]
-            for r in self.db.execute(
-                "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\'",
-                (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-            )
+            for r in self._query("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\'", (like,))
         ]
         if len(matches) == 1:
             return str(matches[0])
-        recent = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 5"
-            )
-        ]
         if len(matches) > 1:
             raise NotFoundError(f"session {ref!r} is ambiguous: {', '.join(sorted(matches))}")
+        recent = [r[0] for r in self._query(recent_sql)]
         hint = f"latest: {', '.join(recent)}; or use 'last'" if recent else "no sessions yet"
         raise NotFoundError(f"no session {ref!r} ({hint})")
 
@@ -368,11 +365,11 @@ class Store:
 
     def latest_unfinished(self) -> SessionRecord | None:
         """The most recent session not finished yet (what ``resume`` continues)."""
-        row = self.db.execute(
+        rows = self._query(
             "SELECT id FROM sessions WHERE finished_at IS NULL"
             " ORDER BY started_at DESC, rowid DESC LIMIT 1"
-        ).fetchone()
-        return self.get_session(row[0]) if row else None
+        )
+        return self.get_session(rows[0][0]) if rows else None
 
     def ungraded_answers(self, session_id: str) -> list[AnswerRecord]:
         """Main answers whose newest grading attempt is missing or failed."""
@@ -383,7 +380,7 @@ class Store:
 
     def question_counts(self) -> dict[tuple[str, str], int]:
         """How often each (bank, question) was answered: selection favours fresh questions."""
-        rows = self.db.execute(
+        rows = self._query(
             "SELECT s.bank_id, a.question_id, COUNT(*) FROM answers a"
             " JOIN sessions s ON s.id = a.session_id WHERE a.kind = 'answer'"
             " GROUP BY s.bank_id, a.question_id"

@@ -295,3 +295,32 @@ def test_editor_mode_takes_the_answer_from_editor(tmp_path: Path, monkeypatch: p
     with Store.open(db) as store:
         [answer] = store.get_session("last").answers
     assert answer.text == ANSWER_Q1  # the template's comment lines are dropped
+
+
+class TestResume:
+    def test_nothing_to_resume_is_one_clear_line(self, tmp_path: Path):
+        result = run_cli("resume", "--db", str(_db(tmp_path)))
+        assert result.exit_code == 2
+        assert "no unfinished session" in result.stderr
+
+    def test_a_finished_session_is_not_resumed(self, tmp_path: Path):
+        db = _db(tmp_path)
+        run_cli("practice", "--questions", "q1", "--follow-ups", "0", "--db", str(db),
+                input=_typed(ANSWER_Q1))  # fmt: skip
+        result = run_cli("resume", "last", "--db", str(db))
+        assert result.exit_code == 2
+        assert "already finished" in result.stderr
+
+    def test_resume_by_id_prefix_keeps_flags_of_the_session(self, tmp_path: Path):
+        db = _db(tmp_path)
+        run_cli("practice", "--questions", "q1,q3", "--feedback", "end", "--follow-ups", "0",
+                "--db", str(db), input=_typed(ANSWER_Q1) + "/quit\n")  # fmt: skip
+        with Store.open(db) as store:
+            sid = store.get_session("last").id
+        result = run_cli("resume", sid[:-1], "--db", str(db), input=_typed(WEAK))
+        assert result.exit_code == 0, result.output
+        assert "Follow-up:" not in result.output  # --follow-ups 0 is remembered
+        # --feedback end is remembered: both scorecards come after the last question
+        assert result.output.index("(q3)") < result.output.index("Scorecard q1")
+        with Store.open(db) as store:
+            assert store.get_session(sid).finished
