@@ -55,11 +55,13 @@ def start_practice(opts: PracticeOptions) -> None:
 
         scripted = load_answers(opts.answers, bank)
         frontend = ScriptedFrontend(feedback=opts.feedback, answers=scripted)
-        ids = opts.question_ids or list(scripted)
+        ids = opts.question_ids or (None if opts.random_n or opts.theme else list(scripted))
+        among = list(scripted)
         mode = "scripted"
     else:
         frontend = TerminalFrontend(editor=opts.editor, feedback=opts.feedback)
         ids = opts.question_ids
+        among = None
         mode = "typed"
     with Store.open(opts.db) as store:
         counts = {q: n for (b, q), n in store.question_counts().items() if b == bank.id}
@@ -70,6 +72,7 @@ def start_practice(opts: PracticeOptions) -> None:
             count=opts.random_n,
             seed=opts.seed,
             answered=counts,
+            among=among,
         )
         engine = Interview.start(
             store,

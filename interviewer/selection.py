@@ -24,8 +24,9 @@ def select_questions(
     seed: int | None = None,
     answered: dict[str, int] | None = None,
     default_count: int = DEFAULT_COUNT,
+    among: list[str] | None = None,
 ) -> list[str]:
-    """Return the question ids to ask, in order."""
+    """Return the question ids to ask, in order; ``among`` limits the pool (scripted runs)."""
     if ids:
         if theme or count:
             raise ConfigError("use either --questions or --random/--theme, not both")
@@ -36,7 +37,7 @@ def select_questions(
         return list(ids)
     if count is not None and count < 1:
         raise ConfigError(f"--random must be at least 1 (got {count})")
-    pool = list(bank.questions)
+    pool = [q for q in bank.questions if among is None or q.id in among]
     if theme:
         bank.theme(theme)  # NotFoundError for an unknown theme
         pool = [q for q in pool if theme in q.themes]

@@ -269,3 +269,10 @@ def test_conflicting_or_bad_selection_is_a_config_error(bank) -> None:
         select_questions(bank, count=0)
     with pytest.raises(NotFoundError, match="theme"):
         select_questions(bank, theme="nope")
+
+
+def test_among_limits_random_and_theme_picks(bank) -> None:
+    picked = select_questions(bank, count=5, seed=2, among=["q2", "q7"])
+    assert sorted(picked) == ["q2", "q7"]
+    with pytest.raises(NotFoundError):
+        select_questions(bank, theme="pivot-checkpoints", among=["q1"])
