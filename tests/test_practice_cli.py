@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -48,6 +49,8 @@ class TestTypedPractice:
         assert "Question 1 of 1 (q1)" in result.output
         assert "Scorecard q1" in result.output
         assert "offline grader" in result.stderr
+        assert "\x1b[" not in result.output  # not a terminal: plain text, no colour codes
+        assert re.search(r"Situation +[#.]{5} \d/5", result.output)
         with Store.open(db) as store:
             session = store.get_session("last")
         assert session.finished
@@ -270,6 +273,7 @@ def test_interactive_loop_in_a_real_terminal(tmp_path: Path):
     child.sendline("")
     child.sendline("")
     child.expect("Scorecard q1")
+    child.expect("Situation.*[█░]{5}")  # a terminal gets rich bars
     child.expect("saved to")
     child.expect(pexpect.EOF)
     child.close()
