@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from interviewer import __version__
 from interviewer.commands import banks as banks_cmd
+from interviewer.commands import eval as eval_cmd
 from interviewer.commands import grade as grade_cmd
 from interviewer.commands import importer as import_cmd
 from interviewer.commands import practice as practice_cmd
@@ -61,6 +62,7 @@ app.command("practice")(practice_cmd.practice)
 app.command("resume")(practice_cmd.resume)
 app.command("regrade")(practice_cmd.regrade)
 app.command("grade")(grade_cmd.grade)
+app.command("eval")(eval_cmd.eval_suite)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ multiply. The key goes only into the Authorization header the SDK sends.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interviewer.errors import ConfigError
 from interviewer.settings import Settings
@@ -36,11 +36,15 @@ def _client_kwargs(settings: Settings) -> dict:
     }
 
 
-def build_client(settings: Settings) -> OpenAI:
-    """A synchronous client configured from settings."""
+def build_client(settings: Settings, http_client: Any = None) -> OpenAI:
+    """A synchronous client configured from settings.
+
+    ``http_client`` (an ``httpx2.Client``) swaps the transport, e.g. to replay recorded
+    replies in evals; everything above the transport stays the real SDK.
+    """
     from openai import OpenAI
 
-    return OpenAI(**_client_kwargs(settings))
+    return OpenAI(**_client_kwargs(settings), http_client=http_client)
 
 
 def build_async_client(settings: Settings) -> AsyncOpenAI:

@@ -1,0 +1,1 @@
+"""Eval suites: run labelled cases through a grader and measure agreement and invariance."""
