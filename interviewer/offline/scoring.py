@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass
 
 from interviewer.offline.metrics import FoundMetric
-from interviewer.offline.segment import HYPOTHETICAL, I_ACTION, NOT_ACTIONS, WE_ACTION, Segments
+from interviewer.offline.segment import (
+    COORD_ACTION,
+    HYPOTHETICAL,
+    I_ACTION,
+    NOT_ACTIONS,
+    WE_ACTION,
+    Segments,
+)
 from interviewer.offline.text import Sentence, content_stems, cue_pattern
 
 
@@ -252,11 +259,20 @@ def score_action(seg: Segments) -> tuple[Scored, float]:
 
 
 def _personal_steps(s: Sentence) -> int:
-    return sum(
+    """First-person steps, counting "I did X, added Y and sent Z" as three."""
+    own = sum(
         1
         for m in I_ACTION.finditer(s.lower)
         if m.group(1) not in NOT_ACTIONS and m.group(1) not in _VAGUE_STEPS
     )
+    if not own:
+        return 0
+    more = sum(
+        1
+        for m in COORD_ACTION.finditer(s.lower)
+        if m.group(1) not in NOT_ACTIONS and m.group(1) not in _VAGUE_STEPS
+    )
+    return own + more
 
 
 _VAGUE_STEPS = frozenset(["did", "helped", "handled", "tried", "worked", "supported", "looked"])

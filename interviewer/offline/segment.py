@@ -40,6 +40,10 @@ I_ACTION_EXTRA = cue_pattern(
     r"\b(?:i\s+(?:decided|chose|started|began|went ahead|took it on|took ownership)|"
     r"so i|then i|and i|i'd (?:already )?[a-z]+ed)\b"
 )
+# ", added X", "and sent Y": further steps of the same first-person sentence.
+COORD_ACTION = cue_pattern(
+    rf"(?:,|\band|\bthen)\s+(?:then\s+)?({_IRREGULAR}|[a-z]+(?:-[a-z]+)*ed)\b"
+)
 WE_ACTION = cue_pattern(
     rf"\b(?:we|the team|they)\s+(?:then\s+|also\s+|first\s+)?({_IRREGULAR}|[a-z]+ed)\b"
 )
@@ -53,7 +57,7 @@ SIT_CUE = cue_pattern(
     r"back in|at the time|one (?:morning|day|week|friday|monday)|had been|started (?:to )?"
     r"(?:drop|degrade|fail|spike|slip)|was (?:dropping|degrading|failing|behaving)|"
     r"we were (?:building|using|seeing)|the company|the client|the context|"
-    r"this was (?:at|when|during))\b"
+    r"this was (?:at|when|during)|i (?:noticed|spotted|realised|realized|saw)(?: that)?)\b"
 )
 TASK_CUE = cue_pattern(
     r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
@@ -77,7 +81,8 @@ RESULT_CUE = cue_pattern(
     r"never (?:happened|came back)|since then the|became (?:the|a|our)|went better|"
     r"got better|was better|worked better|(?:gave|got|had) (?:\w+ )?results|used it|"
     r"pleased|went into production|went down|came down|the business used|"
-    r"(?:was|were|is|are) (?:fine|normal|ok|okay|stable) again)\b"
+    r"(?:was|were|is|are) (?:fine|normal|ok|okay|stable) again|signed|was approved|"
+    r"(?:started|began|kept) using|helped (?:them|us|the|our)|won (?:the|a|an|us))\b"
 )
 LESSON_CUE = cue_pattern(
     r"\b(?:learn(?:ed|t)|lessons?|taught me|takeaways?|in hindsight|looking back|next time|"
@@ -141,7 +146,8 @@ def _all_cue_scores(sentences: list[Sentence]) -> list[dict[str, float]]:
             "situation": 1.0 * (i in sit),
             "task": 1.5 * (i in task),
             "action": (1.5 if i_act else 0.0) + 0.5 * (i in extra) + 0.8 * (i in we),
-            "result": 1.2 * (i in result),
+            # an outcome cue with a number ("went from 400 to 60") is a result even mid-story
+            "result": (1.2 + 0.6 * any(ch.isdigit() for ch in sentences[i].text)) * (i in result),
             "lessons_learned": 2.0 * (i in lesson),
         }
         if i in habit and i not in lesson:
@@ -166,7 +172,8 @@ def segment(sentences: list[Sentence]) -> Segments:
         and len({s.label for s in sentences if s.label}) >= 2
     )
     previous: list[str] = []
-    for s, scores in zip(sentences, _all_cue_scores(sentences), strict=True):
+    cues = _all_cue_scores(sentences)
+    for s, scores in zip(sentences, cues, strict=True):
         chosen: list[str] = []
         if seg.labelled and s.label:
             chosen.append(s.label)
@@ -181,6 +188,9 @@ def segment(sentences: list[Sentence]) -> Segments:
                 for p in PARTS:
                     if p != best and scores[p] >= 1.5:
                         chosen.append(p)
+                # an opening sentence with a scene cue sets the scene, even mid-action
+                if s is sentences[0] and best != "situation" and scores["situation"] >= 1.0:
+                    chosen.append("situation")
         if not chosen:
             seg.unclassified += 1
             # a sentence with no cue of its own continues the part before it
@@ -189,4 +199,14 @@ def segment(sentences: list[Sentence]) -> Segments:
         for p in chosen:
             seg.parts[p].append(s)
         previous = chosen
+    # a story of several sentences opens with the scene: the first sentence sets it
+    # unless it is all action
+    if (
+        not seg.labelled
+        and len(sentences) >= 3
+        and not seg.parts["situation"]
+        and cues[0]["situation"] >= 0.8
+        and sentences[0] not in seg.parts["action"]
+    ):
+        seg.parts["situation"].insert(0, sentences[0])
     return seg
