@@ -55,3 +55,16 @@ def seed_path() -> Path:
     if not SEED.exists():
         pytest.skip(f"seed document not found at {SEED}")
     return SEED
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite tests/snapshots/* from the current prompts (review the diff!)",
+    )
+
+
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
