@@ -7,7 +7,7 @@ from pathlib import Path
 from interviewer.bank import get_bank
 from interviewer.batch.io import ResultWriter, read_done, read_rows
 from interviewer.batch.runner import BatchResult, BatchRunner
-from interviewer.errors import GradingError
+from interviewer.errors import ConfigError, GradingError
 from interviewer.graders import describe_grader, make_grader
 from interviewer.rubric import STAR_DIMENSIONS
 from interviewer.settings import build_settings
@@ -32,6 +32,8 @@ def grade_file(
     concurrency: int | None = None,
     use_cache: bool = True,
     quiet: bool = False,
+    batch_api: bool = False,
+    batch_id: str | None = None,
 ) -> BatchResult:
     """Grade every row of ``input_path``; rows already in ``out`` are skipped (resume)."""
     settings = build_settings(grader=grader, model=model, concurrency=concurrency)
@@ -56,16 +58,24 @@ def grade_file(
         for e in errors:
             if e.id is None or e.id not in done:
                 writer.write_error(e)
-        runner = BatchRunner(
-            the_bank,
-            grader_obj,
-            settings,
-            writer,
-            cache=cache,
-            concurrency=settings.concurrency,
-            show_progress=not quiet and err.is_terminal,
-        )
-        result = runner.run(todo)
+        if batch_api or batch_id:
+            from interviewer.batch.batch_api import BatchJob
+            from interviewer.llm.grader import LLMGrader
+
+            if not isinstance(grader_obj, LLMGrader):
+                raise ConfigError("--batch-api needs the LLM grader: configure an LLM")
+            result = BatchJob(the_bank, grader_obj, writer, out).run(todo, batch_id)
+        else:
+            runner = BatchRunner(
+                the_bank,
+                grader_obj,
+                settings,
+                writer,
+                cache=cache,
+                concurrency=settings.concurrency,
+                show_progress=not quiet and err.is_terminal,
+            )
+            result = runner.run(todo)
     result.failed[:0] = errors
     if not quiet and result.graded:
         _summary(result)

@@ -19,6 +19,10 @@ def grade(
     concurrency: int | None = typer.Option(None, "--concurrency", min=1, help="Requests at once."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Always ask the LLM again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
+    batch_api: bool = typer.Option(
+        False, "--batch-api", help="Send as an OpenAI Batch API job (cheaper, slower)."
+    ),
+    batch_id: str | None = typer.Option(None, "--batch-id", help="Resume this Batch API job."),
 ) -> None:
     """Grade a file of answers; results are appended as they finish, so a rerun resumes."""
     from interviewer.batch.command import grade_file
@@ -33,4 +37,6 @@ def grade(
         concurrency=concurrency,
         use_cache=not no_cache,
         quiet=quiet,
+        batch_api=batch_api,
+        batch_id=batch_id,
     )

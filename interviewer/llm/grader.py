@@ -121,7 +121,7 @@ class LLMGrader:
         request = next(conversation)
         while True:
             try:
-                reply: Any = self._send(request)
+                reply: Any = self.send(request)
             except openai.BadRequestError as exc:
                 reply = exc
             try:
@@ -169,7 +169,8 @@ class LLMGrader:
             "version": GRADER_VERSION,
         }
 
-    def _send(self, request: Request) -> Any:
+    def send(self, request: Request) -> Any:
+        """POST one chat-completion request with the transport retry policy."""
         try:
             for attempt in Retrying(sleep=self.sleep, **self._retrying()):
                 with attempt:

@@ -1,0 +1,142 @@
+"""Grade a file through the OpenAI Batch API: upload, create, poll, download, map back.
+
+The requests are exactly those the LLM grader sends (its conversation generator builds
+them), and each reply goes back through the same conversation, so verification, caps and
+flags are identical. A reply that needs a re-ask is finished with ordinary requests. The
+batch id is saved next to the output (``OUT.batch.json``), so a rerun resumes polling the
+same job instead of paying for a second one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interviewer.bank import Bank
+from interviewer.batch.io import ResultWriter, Row, RowError
+from interviewer.batch.runner import BatchResult
+from interviewer.errors import GradingError, LLMUnavailableError
+from interviewer.grade import Grade
+from interviewer.llm.grader import CHAT_PATH, LLMGrader
+from interviewer.rubric import build_rubric
+from interviewer.ui import console
+
+DONE = {"completed", "failed", "expired", "cancelled"}
+POLL_SECONDS = 30.0
+
+
+def state_path(out: Path) -> Path:
+    return out.with_name(out.name + ".batch.json")
+
+
+@dataclass
+class BatchJob:
+    """Runs one Batch API job for ``rows``; ``sleep`` is injectable so tests never wait."""
+
+    bank: Bank
+    grader: LLMGrader
+    writer: ResultWriter
+    out: Path
+    sleep: Callable[[float], None] = time.sleep
+    poll_seconds: float = POLL_SECONDS
+
+    def run(self, rows: list[Row], batch_id: str | None = None) -> BatchResult:
+        result = BatchResult()
+        if not rows and batch_id is None:
+            return result
+        batch_id = batch_id or self._saved_id() or self._submit(rows)
+        batch = self._wait(batch_id)
+        by_id = {r.id: r for r in rows}
+        replies = self._download(batch.output_file_id) if batch.output_file_id else []
+        errors = self._download(batch.error_file_id) if batch.error_file_id else []
+        for line in replies + errors:
+            row = by_id.pop(str(line.get("custom_id")), None)
+            if row is None:
+                continue
+            grade, error = self._finish(row, line)
+            if grade is not None:
+                self.writer.write_grade(row, grade)
+                result.graded.append((row, grade))
+            else:
+                failure = RowError(row.id, row.question_id, row.line, f"{row.id}: {error}")
+                self.writer.write_error(failure)
+                result.failed.append(failure)
+        for row in by_id.values():  # in the input, not in the job's output
+            message = f"{row.id}: no reply in batch {batch_id} ({batch.status})"
+            failure = RowError(row.id, row.question_id, row.line, message)
+            self.writer.write_error(failure)
+            result.failed.append(failure)
+        state_path(self.out).unlink(missing_ok=True)
+        return result
+
+    def _saved_id(self) -> str | None:
+        path = state_path(self.out)
+        if path.exists():
+            batch_id = json.loads(path.read_text("utf-8"))["batch_id"]
+            console(stderr=True).print(f"Resuming batch {batch_id} (from {path}).")
+            return batch_id
+        return None
+
+    def _submit(self, rows: list[Row]) -> str:
+        lines = []
+        for row in rows:
+            rubric = build_rubric(self.bank, row.question_id)
+            request = next(self.grader.conversation(row.question, rubric, row.answer))
+            lines.append(json.dumps({"custom_id": row.id, "method": "POST",
+                                     "url": f"/v1{CHAT_PATH}", "body": request}))  # fmt: skip
+        payload = ("\n".join(lines) + "\n").encode()
+        client = self.grader.client
+        uploaded = client.files.create(file=("batch.jsonl", io.BytesIO(payload)), purpose="batch")
+        batch = client.batches.create(
+            input_file_id=uploaded.id, endpoint=f"/v1{CHAT_PATH}", completion_window="24h"
+        )
+        state_path(self.out).write_text(
+            json.dumps({"batch_id": batch.id, "input_file_id": uploaded.id}), encoding="utf-8"
+        )
+        console(stderr=True).print(
+            f"Submitted batch {batch.id} ({len(rows)} requests); saved to {state_path(self.out)}."
+        )
+        return batch.id
+
+    def _wait(self, batch_id: str) -> Any:
+        client = self.grader.client
+        while True:
+            batch = client.batches.retrieve(batch_id)
+            if batch.status in DONE:
+                if batch.status != "completed" and not batch.output_file_id:
+                    raise LLMUnavailableError(f"batch {batch_id} ended {batch.status}")
+                return batch
+            counts = batch.request_counts
+            done = f" {counts.completed}/{counts.total}" if counts else ""
+            console(stderr=True).print(f"batch {batch_id}: {batch.status}{done}")
+            self.sleep(self.poll_seconds)
+
+    def _download(self, file_id: str) -> list[dict[str, Any]]:
+        text = self.grader.client.files.content(file_id).text
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+    def _finish(self, row: Row, line: dict[str, Any]) -> tuple[Grade | None, str | None]:
+        """Feed the job's reply into the grader's conversation; re-asks go out directly."""
+        from openai.types.chat import ChatCompletion
+
+        response = line.get("response") or {}
+        if line.get("error") or response.get("status_code") != 200:
+            error = line.get("error") or response.get("body", {}).get("error") or "failed"
+            return None, f"the batch request failed: {error}"
+        rubric = build_rubric(self.bank, row.question_id)
+        conversation = self.grader.conversation(row.question, rubric, row.answer)
+        next(conversation)
+        reply: Any = ChatCompletion.model_validate(response["body"])
+        try:
+            while True:
+                request = conversation.send(reply)
+                reply = self.grader.send(request)
+        except StopIteration as done:
+            return done.value, None
+        except GradingError as exc:
+            return None, str(exc)
