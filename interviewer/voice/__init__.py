@@ -1,0 +1,1 @@
+"""Spoken answers: decode and split audio, transcribe, speak questions, delivery metrics."""

@@ -1,0 +1,119 @@
+"""Transcription through an OpenAI-compatible ``/audio/transcriptions`` endpoint.
+
+Works with whisper-1, gpt-4o(-mini)-transcribe, or a local faster-whisper / whisper.cpp
+server speaking the same API (``OPENAI_BASE_URL``). Long audio is split on silence and the
+parts' transcripts joined, with segment times shifted. Transport faults are retried with
+the same predicate and wait as grading (``interviewer.llm.retry``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openai
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
+
+from interviewer.errors import ConfigError, LLMUnavailableError
+from interviewer.llm.retry import is_transient, wait_for
+from interviewer.settings import Settings
+from interviewer.voice.audio import Audio, load_audio, wav_bytes
+from interviewer.voice.split import MAX_SECONDS, split_audio
+
+# Models that return segments with timestamps (verbose_json); others return plain json.
+VERBOSE_MODELS = ("whisper",)
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+
+@dataclass
+class Transcript:
+    text: str
+    duration: float
+    segments: list[Segment] = field(default_factory=list)
+
+
+class Transcriber:
+    """Turns audio into text with the configured endpoint."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        max_seconds: float = MAX_SECONDS,
+    ) -> None:
+        if client is None:
+            from interviewer.llm.client import build_client
+
+            if not settings.llm_configured:
+                raise ConfigError(
+                    "transcription needs an OpenAI-compatible endpoint: set OPENAI_API_KEY, or "
+                    "OPENAI_BASE_URL for a local whisper server (faster-whisper, whisper.cpp)"
+                )
+
+            client = build_client(settings)
+        self.settings = settings
+        self.client = client
+        self.sleep = sleep
+        self.max_seconds = max_seconds
+
+    def transcribe_file(self, path: Path) -> Transcript:
+        return self.transcribe(load_audio(path))
+
+    def transcribe(self, audio: Audio) -> Transcript:
+        texts: list[str] = []
+        segments: list[Segment] = []
+        offset = 0.0
+        for i, part in enumerate(split_audio(audio, self.max_seconds)):
+            reply = self._request(wav_bytes(part), f"answer-{i + 1}.wav")
+            texts.append((getattr(reply, "text", "") or "").strip())
+            for seg in getattr(reply, "segments", None) or []:
+                segments.append(
+                    Segment(
+                        start=offset + float(_get(seg, "start", 0.0)),
+                        end=offset + float(_get(seg, "end", 0.0)),
+                        text=str(_get(seg, "text", "")).strip(),
+                        avg_logprob=_get(seg, "avg_logprob", None),
+                        no_speech_prob=_get(seg, "no_speech_prob", None),
+                    )
+                )
+            offset += part.seconds
+        return Transcript(" ".join(t for t in texts if t), audio.seconds, segments)
+
+    def _request(self, payload: bytes, name: str) -> Any:
+        model = self.settings.transcribe_model
+        verbose = model.startswith(VERBOSE_MODELS)
+        kwargs: dict[str, Any] = {"model": model, "file": (name, payload, "audio/wav")}
+        if verbose:
+            kwargs["response_format"] = "verbose_json"
+        try:
+            for attempt in Retrying(
+                retry=retry_if_exception(is_transient),
+                wait=wait_for,
+                stop=stop_after_attempt(self.settings.max_retries + 1),
+                sleep=self.sleep,
+                reraise=True,
+            ):
+                with attempt:
+                    return self.client.audio.transcriptions.create(**kwargs)
+        except openai.APIError as exc:
+            where = self.settings.openai_base_url or "api.openai.com"
+            raise LLMUnavailableError(f"transcription at {where} failed: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _get(obj: Any, key: str, default: Any) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)

@@ -1,0 +1,180 @@
+"""The spoken path: real speech from espeak-ng through decode, resample, split and a
+transcription endpoint mocked with respx; delivery metrics on known transcripts."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from interviewer.errors import ConfigError, DataError
+from interviewer.settings import build_settings
+from interviewer.voice import record
+from interviewer.voice.audio import RATE, Audio, load_audio
+from interviewer.voice.delivery import count_fillers, load_config, looks_garbled, measure
+from interviewer.voice.split import split_audio
+from interviewer.voice.transcribe import Segment, Transcriber, Transcript
+from tests.cli_helpers import run_cli
+from tests.llm_helpers import BASE_URL, FAKE_KEY
+
+needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng not installed")
+SENTENCE = "I compared the feature distributions and found a unit bug in the currency feed."
+
+
+def speech(path: Path, text: str = SENTENCE) -> Path:
+    subprocess.run(["espeak-ng", "-w", str(path), text], check=True, capture_output=True)
+    return path
+
+
+@needs_espeak
+class TestDecoding:
+    @pytest.mark.parametrize("fmt", ["wav", "flac", "ogg"])
+    def test_real_speech_is_decoded_to_16k_mono(self, tmp_path: Path, fmt: str):
+        wav = speech(tmp_path / "a.wav")
+        data, rate = soundfile.read(wav)
+        assert rate != RATE  # espeak-ng speaks at 22.05 kHz: resampling really happens
+        path = tmp_path / f"a.{fmt}"
+        soundfile.write(path, data, rate)
+        audio = load_audio(path)
+        assert audio.rate == RATE
+        assert audio.samples.ndim == 1
+        assert audio.seconds == pytest.approx(len(data) / rate, abs=0.05)
+        assert np.abs(audio.samples).max() > 0.05  # there is speech in it
+
+    def test_unreadable_file_names_it(self, tmp_path: Path):
+        bad = tmp_path / "notes.wav"
+        bad.write_text("this is not audio")
+        with pytest.raises(DataError, match=r"notes\.wav: cannot read this audio"):
+            load_audio(bad)
+
+    def test_m4a_without_ffmpeg_says_what_to_install(self, tmp_path: Path, monkeypatch):
+        monkeypatch.setattr(shutil, "which", lambda name: None)
+        path = tmp_path / "a.m4a"
+        path.write_bytes(b"\x00" * 64)
+        with pytest.raises(DataError, match="needs ffmpeg"):
+            load_audio(path)
+
+
+@needs_espeak
+class TestSplitting:
+    def test_long_audio_is_split_in_a_silence(self, tmp_path: Path):
+        one = load_audio(speech(tmp_path / "a.wav"))
+        gap = np.zeros(int(0.8 * RATE), dtype=np.float32)
+        long = Audio(np.concatenate([one.samples, gap, one.samples, gap, one.samples]))
+        parts = split_audio(long, max_seconds=one.seconds + 0.9)
+        assert len(parts) >= 3
+        assert sum(len(p.samples) for p in parts) == len(long.samples)
+        frame = int(0.03 * RATE)
+        for part in parts[:-1]:  # every cut lands where it is quiet
+            tail = part.samples[-frame:]
+            assert float(np.sqrt((tail**2).mean())) < 0.01
+
+    def test_short_audio_is_one_part(self):
+        audio = Audio(np.zeros(RATE, dtype=np.float32))
+        assert split_audio(audio, max_seconds=5) == [audio]
+
+
+@needs_espeak
+class TestTranscription:
+    def _transcriber(self, **kw) -> Transcriber:
+        settings = build_settings(openai_api_key=FAKE_KEY, openai_base_url=BASE_URL, **kw)
+        return Transcriber(settings, sleep=lambda s: None)
+
+    def test_request_is_multipart_with_the_audio(self, tmp_path: Path, httpx2_mock):
+        route = httpx2_mock.post(f"{BASE_URL}/audio/transcriptions").respond(
+            200,
+            json={"text": SENTENCE, "duration": 4.0, "segments": [
+                {"id": 0, "start": 0.0, "end": 4.0, "text": SENTENCE, "avg_logprob": -0.2}]},
+        )  # fmt: skip
+        transcript = self._transcriber().transcribe_file(speech(tmp_path / "a.wav"))
+        assert transcript.text == SENTENCE
+        assert transcript.segments[0].end == 4.0
+        request = route.calls.last.request
+        assert request.headers["content-type"].startswith("multipart/form-data")
+        assert b"RIFF" in request.content and b"WAVE" in request.content
+        assert b'name="model"' in request.content and b"whisper-1" in request.content
+        assert b"verbose_json" in request.content
+        assert FAKE_KEY.encode() not in request.content
+
+    def test_long_audio_is_sent_in_parts_and_joined(self, tmp_path: Path, httpx2_mock):
+        route = httpx2_mock.post(f"{BASE_URL}/audio/transcriptions").mock(
+            side_effect=[
+                __import__("respx").MockResponse(200, json={"text": "first part"}),
+                __import__("respx").MockResponse(200, json={"text": "second part"}),
+            ]
+        )
+        one = load_audio(speech(tmp_path / "a.wav"))
+        gap = np.zeros(int(0.5 * RATE), dtype=np.float32)
+        both = Audio(np.concatenate([one.samples, gap, one.samples]))
+        transcriber = self._transcriber(transcribe_model="gpt-4o-mini-transcribe")
+        transcriber.max_seconds = one.seconds + 0.6
+        transcript = transcriber.transcribe(both)
+        assert route.call_count == 2
+        assert transcript.text == "first part second part"
+        assert b"verbose_json" not in route.calls.last.request.content
+
+    def test_server_errors_are_retried(self, tmp_path: Path, httpx2_mock):
+        import respx
+
+        route = httpx2_mock.post(f"{BASE_URL}/audio/transcriptions").mock(
+            side_effect=[respx.MockResponse(503, json={"error": {}}),
+                         respx.MockResponse(200, json={"text": "ok"})]
+        )  # fmt: skip
+        assert self._transcriber().transcribe_file(speech(tmp_path / "a.wav")).text == "ok"
+        assert route.call_count == 2
+
+    def test_cli_transcribe_without_endpoint_says_what_to_set(self, tmp_path: Path):
+        result = run_cli("transcribe", str(speech(tmp_path / "a.wav")))
+        assert result.exit_code == 2
+        assert "OPENAI_API_KEY" in result.stderr and "whisper" in result.stderr
+
+    def test_cli_speak_writes_audio_with_espeak(self, tmp_path: Path):
+        out = tmp_path / "q.wav"
+        result = run_cli("speak", "Tell me about a time you failed.", "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert load_audio(out).seconds > 1.0
+
+
+class TestDelivery:
+    def test_pace_fillers_and_length(self):
+        text = " ".join(["um so I built the model and you know it worked"] * 30)
+        d = measure(Transcript(text, duration=150.0))
+        assert d.words == 330
+        assert d.words_per_minute == pytest.approx(132.0)
+        assert d.fillers == 90  # um, so, you know
+        assert d.top_filler in {"um", "so", "you know"}
+        assert any("filler" in a for a in d.advice)
+        assert not any("2-3 minutes" in a for a in d.advice)
+
+    def test_short_fast_answer_gets_both_notes(self):
+        d = measure(Transcript(" ".join(["word"] * 120), duration=40.0))
+        assert d.words_per_minute == pytest.approx(180.0)
+        advice = " ".join(d.advice)
+        assert "40s" in advice and "fast" in advice
+
+    def test_long_pauses_from_timestamps(self):
+        segs = [Segment(0, 10, "a"), Segment(14, 20, "b"), Segment(20.5, 30, "c")]
+        assert measure(Transcript("a b c", 30.0, segs)).long_pauses == 1
+
+    def test_fillers_count_phrases_once(self):
+        found = count_fillers("You know, I like, you know, liked it", load_config().fillers)
+        assert found["you know"] == 2 and found["like"] == 1
+
+    def test_garbled_transcripts_are_noticed(self):
+        assert looks_garbled(Transcript("", 10))
+        assert looks_garbled(Transcript("xkcd qwrt zzpf bcdf ghjk", 10))
+        assert looks_garbled(Transcript("the the the " * 10, 10))
+        low = [Segment(0, 5, "hmm", avg_logprob=-2.0)]
+        assert looks_garbled(Transcript("I fixed the model", 5, low))
+        assert not looks_garbled(Transcript(SENTENCE, 5))
+
+
+def test_missing_microphone_library_names_the_extra(monkeypatch, tmp_path: Path):
+    monkeypatch.setitem(sys.modules, "sounddevice", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match=r"interviewer\[voice\]"):
+        record.record_answer(tmp_path / "a.wav")
