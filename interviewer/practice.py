@@ -37,6 +37,13 @@ class PracticeOptions:
     grader: str | None = None
     model: str | None = None
     db: Path | None = None
+    voice: bool = False
+    audio: list[str] | None = None
+    audio_dir: Path | None = None
+
+    @property
+    def spoken(self) -> bool:
+        return self.voice or bool(self.audio) or self.audio_dir is not None
 
 
 def _grader(grader: str | None, model: str | None, bank_dir: Path | None):
@@ -58,6 +65,14 @@ def start_practice(opts: PracticeOptions) -> None:
         ids = opts.question_ids or (None if opts.random_n or opts.theme else list(scripted))
         among = list(scripted)
         mode = "scripted"
+    elif opts.spoken:
+        from interviewer.voice.frontend import VoiceFrontend
+
+        frontend = VoiceFrontend(feedback=opts.feedback, settings=settings, speak=opts.voice,
+                                 audio_dir=opts.audio_dir)  # fmt: skip
+        ids = opts.question_ids
+        among = None
+        mode = "voice"
     else:
         frontend = TerminalFrontend(editor=opts.editor, feedback=opts.feedback)
         ids = opts.question_ids
@@ -84,6 +99,11 @@ def start_practice(opts: PracticeOptions) -> None:
             follow_ups=opts.follow_ups,
             options={"bank": opts.bank or bank.id},
         )
+        if opts.spoken:
+            from interviewer.voice.frontend import audio_map
+
+            frontend.audio_root = store.path.parent / "audio"  # type: ignore[attr-defined]
+            frontend.files = audio_map(opts.audio or [], question_ids)  # type: ignore[attr-defined]
         _run(engine, frontend, opts.report)
 
 
@@ -173,6 +193,11 @@ def regrade_session(
         record = store.get_session(session)
         options = store.session_options(record.id)
         bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
+        if any(a.status == "untranscribed" for a in record.answers):
+            from interviewer.voice.frontend import transcribe_pending
+
+            heard = transcribe_pending(store, record.id, settings)
+            out.print(f"Transcribed {heard} saved recording(s).")
         results = regrade(store, bank, record.id, grader_obj, everything=everything)
         if not results:
             out.print(f"Nothing to grade in session {record.id} (use --all to grade again).")

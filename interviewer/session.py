@@ -22,6 +22,29 @@ from interviewer.rubric import Rubric, build_rubric
 from interviewer.store import Store
 
 Feedback = Literal["now", "end"]
+UNTRANSCRIBED = (
+    "the audio could not be transcribed; it is saved with the session, and "
+    "`interviewer regrade` transcribes and grades it later"
+)
+GARBLED_CAP = 1
+
+
+def distrust(grade: Grade, rubric: Rubric) -> Grade:
+    """A garbled transcript is not what the candidate said: flag it and cap every score."""
+    from interviewer.grade import Flag, compute_overall
+
+    data = grade.model_dump()
+    for name in grade.star():
+        data[name]["score"] = min(data[name]["score"], GARBLED_CAP)
+    for theme in data["themes"]:
+        theme["score"] = min(theme["score"], GARBLED_CAP)
+    capped = Grade.model_validate(data)
+    flags = sorted({*capped.flags, Flag.INSUFFICIENT_EVIDENCE})
+    return capped.model_copy(
+        update={"flags": flags, "overall": compute_overall(capped.scores(), rubric)}
+    )
+
+
 MAX_FOLLOW_UPS = 2
 
 
@@ -176,6 +199,8 @@ class Interview:
         except GradingError as exc:
             self.store.mark_failed(answer_id, str(exc) or type(exc).__name__)
             raise
+        if any((a.delivery or {}).get("garbled") for a in (view.answer, *view.follow_ups)):
+            grade = distrust(grade, self.rubric(question.id))
         self.store.save_grade(answer_id, grade)
         return grade
 
@@ -219,6 +244,9 @@ class Interview:
             if answer is None:
                 continue
             answer_id = self.submit_answer(question.id, answer)
+            if answer.status == "untranscribed":
+                frontend.show_grading_failed(question, UNTRANSCRIBED)
+                continue
             if not self.grade_after_each:
                 continue
             if self._grade_shown(frontend, question, answer_id):

@@ -41,6 +41,15 @@ def practice(
     report: str = typer.Option(
         "html", "--report", help="Report written at the end: html, md, json, csv or none."
     ),
+    voice: bool = typer.Option(
+        False, "--voice", help="Read questions aloud and record answers from the microphone."
+    ),
+    audio: list[str] | None = typer.Option(
+        None, "--audio", help="Answer audio: q1=FILE, or FILE per question in order (repeat)."
+    ),
+    audio_dir: Path | None = typer.Option(
+        None, "--audio-dir", help="Folder of answers named by question id (q1.wav, q3.m4a...)."
+    ),
     grader: str | None = GraderOption,
     model: str | None = ModelOption,
     bank_dir: Path | None = BankDirOption,
@@ -70,6 +79,9 @@ def practice(
             grader=grader,
             model=model,
             db=db,
+            voice=voice,
+            audio=audio,
+            audio_dir=audio_dir,
         )
     )
 

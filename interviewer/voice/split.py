@@ -2,8 +2,8 @@
 
 The endpoint takes at most 25 MB a request; as 16 kHz 16-bit WAV that is about 13 minutes,
 and ``max_seconds`` (default 10 minutes) keeps well inside it. Each cut is made at the
-latest of the quietest 30 ms frames in the last 20% before the limit, so words are not cut in half; with
-no quiet frame the cut falls at the limit.
+latest of the quietest 30 ms frames in the last 20% before the limit, so words are not
+cut in half; with no quiet frame the cut falls at the limit.
 """
 
 from __future__ import annotations
