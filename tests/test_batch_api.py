@@ -14,6 +14,7 @@ from interviewer.batch.command import grade_file
 from interviewer.batch.io import ResultWriter, read_rows
 from interviewer.llm.grader import LLMGrader
 from interviewer.settings import build_settings
+from tests.cli_helpers import run_cli
 from tests.llm_helpers import ANSWER, BASE_URL, FAKE_KEY, completion, reply_body
 
 
@@ -127,3 +128,61 @@ def test_rerun_resumes_the_saved_batch_instead_of_submitting_again(
     result = grade_file(rows, out=out, batch_api=True, quiet=True)
     assert len(result.graded) == 2
     assert routes["upload"].call_count == 0 and routes["create"].call_count == 0
+
+
+@pytest.fixture
+def llm_env(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+
+
+def test_a_warm_cache_submits_no_second_job(tmp_path: Path, rows: Path, llm_env, httpx2_mock):
+    routes = mock_job(httpx2_mock, [line("a"), line("b")])
+    grade_file(rows, out=tmp_path / "first.jsonl", batch_api=True, quiet=True)
+    assert routes["create"].call_count == 1
+
+    again = grade_file(rows, out=tmp_path / "second.jsonl", batch_api=True, quiet=True)
+    assert again.cache_hits == 2 and len(again.graded) == 2
+    assert routes["upload"].call_count == 1 and routes["create"].call_count == 1
+    assert not state_path(tmp_path / "second.jsonl").exists()
+
+
+def test_a_server_error_while_polling_just_means_poll_again(
+    tmp_path: Path, rows: Path, llm_env, httpx2_mock
+):
+    routes = mock_job(httpx2_mock, [line("a"), line("b")])
+    routes["poll"].side_effect = [
+        respx.MockResponse(500, json={"error": {"message": "try later"}}),
+        respx.MockResponse(200, json=batch("completed", output="file_out")),
+    ]
+    result = grade_file(rows, out=tmp_path / "out.jsonl", batch_api=True, quiet=True)
+    assert len(result.graded) == 2 and routes["poll"].call_count == 2
+
+
+@pytest.mark.httpx2(assert_all_called=False)
+def test_a_rejected_upload_is_one_line_and_nothing_is_lost(
+    tmp_path: Path, rows: Path, llm_env, httpx2_mock
+):
+    routes = mock_job(httpx2_mock, [])
+    routes["upload"].respond(403, json={"error": {"message": "batch not allowed"}})
+    out = tmp_path / "out.jsonl"
+    result = run_cli("grade", str(rows), "--out", str(out), "--batch-api", "--quiet")
+    assert result.exit_code == 1
+    assert "the Batch API failed: 403 batch not allowed" in result.stderr
+    assert "Traceback" not in result.output
+    assert not state_path(out).exists()
+    assert (
+        run_cli("grade", str(rows), "--out", str(out), "--grader", "offline", "-q").exit_code == 0
+    )
+    assert sorted(json.loads(x)["id"] for x in out.read_text().splitlines()) == ["a", "b"]
+
+
+@pytest.mark.httpx2(assert_all_called=False)
+def test_a_failed_job_names_its_reasons(tmp_path: Path, rows: Path, llm_env, httpx2_mock):
+    routes = mock_job(httpx2_mock, [])
+    failed = batch("failed")
+    failed["errors"] = {"object": "list", "data": [{"line": 1, "message": "model not found"}]}
+    routes["poll"].side_effect = [respx.MockResponse(200, json=failed)]
+    result = run_cli("grade", str(rows), "--out", str(tmp_path / "o.jsonl"), "--batch-api")
+    assert result.exit_code == 1
+    assert "batch batch_1 ended failed: line 1: model not found" in result.stderr

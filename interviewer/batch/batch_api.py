@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openai
+
 from interviewer.bank import Bank
+from interviewer.batch.cache import GradeCache, grade_key, grader_identity
 from interviewer.batch.io import ResultWriter, Row, RowError
 from interviewer.batch.runner import BatchResult
 from interviewer.errors import GradingError, LLMUnavailableError
@@ -28,6 +31,8 @@ from interviewer.ui import console
 
 DONE = {"completed", "failed", "expired", "cancelled"}
 POLL_SECONDS = 30.0
+# While polling a job that may run for hours, these only mean "ask again later".
+TRANSIENT = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 
 
 def state_path(out: Path) -> Path:
@@ -44,13 +49,50 @@ class BatchJob:
     out: Path
     sleep: Callable[[float], None] = time.sleep
     poll_seconds: float = POLL_SECONDS
+    cache: GradeCache | None = None
 
     def run(self, rows: list[Row], batch_id: str | None = None) -> BatchResult:
         result = BatchResult()
+        rows = self._from_cache(rows, result, resuming=bool(batch_id or self._has_state()))
         if not rows and batch_id is None:
             return result
-        batch_id = batch_id or self._saved_id() or self._submit(rows)
-        batch = self._wait(batch_id)
+        try:
+            batch_id = batch_id or self._saved_id() or self._submit(rows)
+            batch = self._wait(batch_id)
+            return self._collect(batch, rows, result)
+        except openai.APIError as exc:
+            why = _why(exc)
+            hint = f" (rerun the same command to resume batch {batch_id})" if batch_id else ""
+            raise LLMUnavailableError(f"the Batch API failed: {why}{hint}") from exc
+
+    def _key(self, row: Row) -> str:
+        identity = grader_identity(self.grader, self.grader.settings)
+        rubric = build_rubric(self.bank, row.question_id)
+        return grade_key(identity, row.question, rubric, row.answer)
+
+    def _from_cache(self, rows: list[Row], result: BatchResult, resuming: bool) -> list[Row]:
+        """Write cached grades at once; the rest still need a request.
+
+        A resumed job already holds requests for its rows, so nothing is dropped from it.
+        """
+        if self.cache is None or resuming:
+            return rows
+        todo = []
+        for row in rows:
+            hit = self.cache.get(self._key(row))
+            if hit is None:
+                todo.append(row)
+                continue
+            self.writer.write_grade(row, hit)
+            result.graded.append((row, hit))
+            result.cache_hits += 1
+        return todo
+
+    def _has_state(self) -> bool:
+        return state_path(self.out).exists()
+
+    def _collect(self, batch: Any, rows: list[Row], result: BatchResult) -> BatchResult:
+        batch_id = batch.id
         by_id = {r.id: r for r in rows}
         replies = self._download(batch.output_file_id) if batch.output_file_id else []
         errors = self._download(batch.error_file_id) if batch.error_file_id else []
@@ -62,6 +104,8 @@ class BatchJob:
             if grade is not None:
                 self.writer.write_grade(row, grade)
                 result.graded.append((row, grade))
+                if self.cache is not None:
+                    self.cache.put(self._key(row), grade)
             else:
                 failure = RowError(row.id, row.question_id, row.line, f"{row.id}: {error}")
                 self.writer.write_error(failure)
@@ -106,10 +150,23 @@ class BatchJob:
     def _wait(self, batch_id: str) -> Any:
         client = self.grader.client
         while True:
-            batch = client.batches.retrieve(batch_id)
+            try:
+                batch = client.batches.retrieve(batch_id)
+            except TRANSIENT:
+                self.sleep(self.poll_seconds)
+                continue
             if batch.status in DONE:
-                if batch.status != "completed" and not batch.output_file_id:
-                    raise LLMUnavailableError(f"batch {batch_id} ended {batch.status}")
+                if batch.status != "completed" and not (
+                    batch.output_file_id or batch.error_file_id
+                ):
+                    errors = batch.errors.data if batch.errors and batch.errors.data else []
+                    why = "; ".join(
+                        f"line {e.line}: {e.message}" if e.line else str(e.message) for e in errors
+                    )
+                    state_path(self.out).unlink(missing_ok=True)  # nothing left to resume
+                    raise LLMUnavailableError(
+                        f"batch {batch_id} ended {batch.status}" + (f": {why}" if why else "")
+                    )
                 return batch
             counts = batch.request_counts
             done = f" {counts.completed}/{counts.total}" if counts else ""
@@ -140,3 +197,12 @@ class BatchJob:
             return done.value, None
         except GradingError as exc:
             return None, str(exc)
+
+
+def _why(exc: openai.APIError) -> str:
+    """The status and the server's own message, without the SDK's prefix."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    body = body.get("error", body) if isinstance(body.get("error"), dict) else body
+    message = body.get("message") or exc.message
+    status = getattr(exc, "status_code", None)
+    return f"{status} {message}" if status else str(message)

@@ -64,7 +64,8 @@ def grade_file(
 
             if not isinstance(grader_obj, LLMGrader):
                 raise ConfigError("--batch-api needs the LLM grader: configure an LLM")
-            result = BatchJob(the_bank, grader_obj, writer, out).run(todo, batch_id)
+            job = BatchJob(the_bank, grader_obj, writer, out, cache=cache)
+            result = job.run(todo, batch_id)
         else:
             runner = BatchRunner(
                 the_bank,
