@@ -16,6 +16,7 @@ from interviewer.commands import eval as eval_cmd
 from interviewer.commands import grade as grade_cmd
 from interviewer.commands import importer as import_cmd
 from interviewer.commands import practice as practice_cmd
+from interviewer.commands import report as report_cmd
 from interviewer.commands import serve as serve_cmd
 from interviewer.commands import voice as voice_cmd
 from interviewer.errors import InterviewerError
@@ -64,6 +65,9 @@ app.command("resume")(practice_cmd.resume)
 app.command("regrade")(practice_cmd.regrade)
 app.command("grade")(grade_cmd.grade)
 app.command("eval")(eval_cmd.eval_suite)
+app.command("report")(report_cmd.report)
+app.command("history")(report_cmd.history)
+app.command("coach")(report_cmd.coach)
 app.command("transcribe")(voice_cmd.transcribe)
 app.command("speak")(voice_cmd.speak)
 

@@ -1,0 +1,88 @@
+""" "Show me a stronger version": an LLM rewrite of an answer in STAR form, own facts only.
+
+The prompt forbids invented numbers, and code enforces it: any number in the rewrite that
+the candidate never said becomes a visible placeholder (``[X%]``, ``[X]``), so a coach
+never puts words in a candidate's mouth that they could be asked to defend.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import openai
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
+
+from interviewer.bank import Question
+from interviewer.errors import ConfigError, LLMUnavailableError
+from interviewer.grade import Grade
+from interviewer.llm.render import fence, random_nonce
+from interviewer.llm.retry import is_transient, wait_for
+from interviewer.llm.templates import render_prompt
+from interviewer.settings import Settings
+
+NUMBER = re.compile(r"(?<![\w.])([$€£])?(\d[\d,]*(?:\.\d+)?)(\s?(?:%|x\b|k\b|m\b|ms\b))?")
+
+
+def _digits(text: str) -> set[str]:
+    return {m.group(2).replace(",", "") for m in NUMBER.finditer(text)}
+
+
+def placeholder_numbers(rewrite: str, answer: str) -> str:
+    """Replace every number the candidate did not say with a placeholder."""
+    said = _digits(answer)
+
+    def swap(m: re.Match[str]) -> str:
+        if m.group(2).replace(",", "") in said:
+            return m.group(0)
+        currency, suffix = m.group(1) or "", (m.group(3) or "").strip()
+        return f"[{currency}X{suffix}]"
+
+    return NUMBER.sub(swap, rewrite)
+
+
+def coach_answer(
+    question: Question,
+    answer: str,
+    grade: Grade | None,
+    settings: Settings,
+    *,
+    client: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """A stronger STAR version of ``answer`` built only from its own facts."""
+    if client is None:
+        if not settings.llm_configured:
+            raise ConfigError(
+                "a stronger version needs an LLM: set OPENAI_API_KEY (or OPENAI_BASE_URL for "
+                "a local server); the offline grader cannot rewrite answers"
+            )
+        from interviewer.llm.client import build_client
+
+        client = build_client(settings)
+    feedback = "\n".join(f"- {i}" for i in (grade.improvements if grade else [])) or "- (none)"
+    tag = f"answer-{random_nonce()}"
+    messages = [
+        {"role": "system", "content": render_prompt("coach_system")},
+        {"role": "user", "content": render_prompt(
+            "coach_user", question_id=question.id, question=question.text,
+            feedback=feedback, tag=tag, answer=fence(answer, tag))},
+    ]  # fmt: skip
+    try:
+        for attempt in Retrying(
+            retry=retry_if_exception(is_transient),
+            wait=wait_for,
+            stop=stop_after_attempt(settings.max_retries + 1),
+            sleep=sleep,
+            reraise=True,
+        ):
+            with attempt:
+                reply = client.chat.completions.create(
+                    model=settings.model, messages=messages, temperature=0.3
+                )
+    except openai.APIError as exc:
+        raise LLMUnavailableError(f"the coach could not reach the LLM: {exc}") from exc
+    text = reply.choices[0].message.content or ""
+    return placeholder_numbers(text.strip(), answer)
