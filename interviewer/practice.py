@@ -162,12 +162,14 @@ def write_session_report(engine: Interview, session, fmt: str) -> Path | None:
 
     if importlib.util.find_spec("interviewer.report") is None:
         return None  # reports are optional: the interview itself is complete
-    from interviewer.report import write_report
-
     path = engine.store.path.parent / "reports" / f"{session.id}.{fmt}"
     try:
+        from interviewer.history import history_points
+        from interviewer.report import write_report
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_report(session, engine.bank, fmt, path)
+        trend = history_points(engine.store.list_sessions(), session.id)
+        write_report(session, engine.bank, fmt, path, trend)
     except Exception as exc:  # the session is saved; a report problem must not hide that
         console().print(
             f"[yellow]Could not write the report[/yellow] ({type(exc).__name__}: {exc}); "

@@ -328,3 +328,54 @@ class TestResume:
         assert result.output.index("(q3)") < result.output.index("Scorecard q1")
         with Store.open(db) as store:
             assert store.get_session(sid).finished
+
+
+def test_a_report_is_written_at_the_end_with_the_answer_escaped(tmp_path: Path):
+    pytest.importorskip("interviewer.report")
+    from html.parser import HTMLParser
+
+    answer = ANSWER_Q1 + " I wrote <script>alert(1)</script> in the runbook."
+    db = _db(tmp_path)
+    result = run_cli(
+        "practice", "--questions", "q1", "--follow-ups", "0", "--db", str(db),
+        input=_typed(answer),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Store.open(db) as store:
+        sid = store.get_session("last").id
+    report = tmp_path / "reports" / f"{sid}.html"
+    assert f"Report: {report}" in result.output.replace("\n", "")
+
+    class Texts(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scripts: list[str] = []
+            self.text = ""
+            self._in_script = False
+
+        def handle_starttag(self, tag, attrs):
+            self._in_script = tag == "script"
+
+        def handle_endtag(self, tag):
+            self._in_script = False
+
+        def handle_data(self, data):
+            if self._in_script:
+                self.scripts.append(data)
+            self.text += data
+
+    page = Texts()
+    page.feed(report.read_text(encoding="utf-8"))
+    assert "alert(1)" not in "".join(page.scripts)  # the candidate's text never runs
+    assert "<script>alert(1)</script>" in page.text  # ...but is shown, as text
+    assert "in the runbook" in page.text
+
+
+def test_report_none_writes_no_report(tmp_path: Path):
+    result = run_cli(
+        "practice", "--questions", "q1", "--follow-ups", "0", "--report", "none",
+        "--db", str(_db(tmp_path)), input=_typed(ANSWER_Q1),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Report:" not in result.output
+    assert not (tmp_path / "reports").exists()
