@@ -118,6 +118,11 @@ def load_star_rubric(path: Path | None = None) -> StarRubric:
     return _load_star_cached(path or rubrics_dir() / "star.yaml")
 
 
+def dimension_names() -> dict[str, str]:
+    """STAR dimension id -> display name, from ``star.yaml``: one source for every view."""
+    return {d.id: d.name for d in load_star_rubric().dimensions}
+
+
 @cache
 def _load_star_cached(path: Path) -> StarRubric:
     return load_model(StarRubric, path)

@@ -11,16 +11,9 @@ from rich.markup import escape
 
 from interviewer.bank import Question
 from interviewer.records import QuestionView, SessionRecord
-from interviewer.rubric import STAR_DIMENSIONS, Rubric
+from interviewer.rubric import STAR_DIMENSIONS, Rubric, dimension_names
 
-LABELS = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "quantified_results": "Quantified results",
-    "lessons_learned": "Lessons learned",
-}
+LABELS = dimension_names()
 
 
 def bar(score: int, fancy: bool) -> str:

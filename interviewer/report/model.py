@@ -9,12 +9,9 @@ from typing import Any
 
 from interviewer.bank import Bank
 from interviewer.records import QuestionView, SessionRecord
-from interviewer.rubric import STAR_DIMENSIONS, build_rubric
+from interviewer.rubric import STAR_DIMENSIONS, build_rubric, dimension_names
 
-LABELS = {
-    "situation": "Situation", "task": "Task", "action": "Action", "result": "Result",
-    "quantified_results": "Quantified results", "lessons_learned": "Lessons learned",
-}  # fmt: skip
+LABELS = dimension_names()
 
 
 @cache

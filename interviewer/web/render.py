@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from interviewer.rubric import dimension_names
 from interviewer.web.security import CSRF_FIELD, csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -29,14 +30,7 @@ _env = Environment(
 )
 templates = Jinja2Templates(env=_env)
 
-DIMENSION_NAMES = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "quantified_results": "Quantified results",
-    "lessons_learned": "Lessons learned",
-}
+DIMENSION_NAMES = dimension_names()
 _env.filters["dimension_name"] = lambda d: DIMENSION_NAMES.get(d, str(d).replace("_", " "))
 
 
