@@ -52,6 +52,19 @@ def _grader(grader: str | None, model: str | None, bank_dir: Path | None):
     return settings, make_grader(settings)
 
 
+def coach_with(settings):
+    """The "/coach" action for the terminal, when an LLM is configured to do it."""
+    if not settings.llm_configured:
+        return None
+
+    def coach(question, view):
+        from interviewer.coach import coach_answer
+
+        return coach_answer(question, view.full_text, view.grade, settings)
+
+    return coach
+
+
 def start_practice(opts: PracticeOptions) -> None:
     """Start a new session and run it to the end (or until the person stops)."""
     settings, grader = _grader(opts.grader, opts.model, opts.bank_dir)
@@ -74,7 +87,9 @@ def start_practice(opts: PracticeOptions) -> None:
         among = None
         mode = "voice"
     else:
-        frontend = TerminalFrontend(editor=opts.editor, feedback=opts.feedback)
+        frontend = TerminalFrontend(
+            editor=opts.editor, feedback=opts.feedback, coach=coach_with(settings)
+        )
         ids = opts.question_ids
         among = None
         mode = "typed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
@@ -47,6 +48,9 @@ class TerminalFrontend:
 
     editor: bool = False
     feedback: str = "now"
+    # Rewrites an answer in STAR form (set when an LLM is configured): "/coach" after a
+    # scorecard shows a stronger version.
+    coach: Callable[[Question, QuestionView], str] | None = None
     _started: float = field(default=0.0, repr=False)
     _scorecards: list[tuple[Question, QuestionView, Rubric]] = field(default_factory=list)
 
@@ -100,6 +104,25 @@ class TerminalFrontend:
         from interviewer.scorecard import print_scorecard
 
         print_scorecard(self.out, question, view, rubric)
+        if self.coach is not None and sys.stdin.isatty():
+            self._offer_coach(question, view)
+
+    def _offer_coach(self, question: Question, view: QuestionView) -> None:
+        from interviewer.errors import InterviewerError
+
+        self.out.print(
+            "[dim]Enter to go on, or /coach for a stronger version of this answer.[/dim]"
+        )
+        if sys.stdin.readline().strip().lower() != "/coach":
+            return
+        try:
+            with self.grading(question):
+                better = self.coach(question, view)  # type: ignore[misc]
+        except InterviewerError as exc:
+            self.out.print(f"[yellow]No stronger version:[/yellow] {escape(str(exc))}")
+            return
+        self.out.print("[bold]A stronger version[/bold] (fill in the [brackets]):")
+        self.out.print(escape(better))
 
     def finish(self, session: SessionRecord, bank: Bank, scorecards: bool) -> None:
         from interviewer.rubric import build_rubric

@@ -379,3 +379,54 @@ def test_report_none_writes_no_report(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "Report:" not in result.output
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_coach_key_shows_a_stronger_version_with_placeholders(tmp_path: Path):
+    """In a terminal, /coach after a scorecard asks the LLM (a loopback stub here)."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    rewrite = "Situation: churn rose.\nResult: churn fell by 35% after my fix."
+    body = json.dumps({
+        "id": "c", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": rewrite}}],
+    }).encode()  # fmt: skip
+
+    class Stub(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = _env(tmp_path) | {
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
+        "INTERVIEWER_MAX_RETRIES": "0",
+    }
+    try:
+        child = pexpect.spawn(
+            sys.executable, ["-m", "interviewer", "practice", "--questions", "q1",
+                             "--follow-ups", "0", "--grader", "offline", "--report", "none"],
+            env=env, cwd=str(tmp_path), encoding="utf-8", timeout=60, dimensions=(40, 120),
+        )  # fmt: skip
+        child.expect("empty line twice")
+        child.sendline("We had churn and I fixed it, it got better.")
+        child.sendline("")
+        child.sendline("")
+        child.expect("/coach for a stronger version")
+        child.sendline("/coach")
+        child.expect("A stronger version")
+        child.expect(r"churn fell by \[X%\]")
+        child.expect(pexpect.EOF)
+    finally:
+        server.shutdown()
