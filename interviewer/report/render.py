@@ -67,7 +67,11 @@ def bars_svg(report: Report) -> Markup:
 
 def trend_svg(report: Report) -> Markup:
     """Overall score over sessions (0-100), inline SVG; empty without history."""
-    points = report.history.points if report.history else []
+    return trend_chart(report.history.points if report.history else [])
+
+
+def trend_chart(points: list[tuple[str, float]]) -> Markup:
+    """A line of (label, 0-100 score) points as inline SVG; empty under two points."""
     if len(points) < 2:
         return Markup("")
     w, h, pad = 400, 140, 24

@@ -20,7 +20,6 @@ from interviewer.session import AnswerInput
 from interviewer.settings import Settings
 from interviewer.store import Store
 from interviewer.terminal import TerminalFrontend
-from interviewer.ui import console
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".webm", ".opus", ".aac", ".mp4")
 PLAYERS = (["aplay", "-q"], ["paplay"], ["play", "-q"], ["ffplay", "-nodisp", "-autoexit"])
@@ -127,20 +126,30 @@ class VoiceFrontend(TerminalFrontend):
 
 
 def transcribe_answer(audio: Path, settings: Settings | None, out=None) -> AnswerInput:
-    """Transcribe saved audio; a failure keeps it as an ``untranscribed`` answer."""
+    """Transcribe saved audio; a failure keeps it as an ``untranscribed`` answer.
+
+    ``out`` (a console) shows the transcript and delivery; None keeps quiet.
+    """
     from interviewer.settings import get_settings
     from interviewer.voice.audio import load_audio
     from interviewer.voice.delivery import measure
     from interviewer.voice.transcribe import Transcriber
 
-    out = out or console()
     try:
         decoded = load_audio(audio)
         transcript = Transcriber(settings or get_settings()).transcribe(decoded)
     except (GradingError, InterviewerError) as exc:
-        out.print(f"[yellow]Not transcribed:[/yellow] {exc}")
+        if out is not None:
+            out.print(f"[yellow]Not transcribed:[/yellow] {exc}")
         return AnswerInput(text="", audio_path=str(audio), status="untranscribed")
     delivery = measure(transcript)
+    if out is None:  # a caller with no terminal (the web app, regrade)
+        return AnswerInput(
+            text=transcript.text,
+            elapsed_seconds=delivery.seconds,
+            audio_path=str(audio),
+            delivery=delivery.model_dump(),
+        )
     out.print(f"[dim]Transcript:[/dim] {transcript.text}")
     out.print(
         f"[dim]{delivery.seconds:.0f}s, {delivery.words_per_minute:.0f} words/min, "

@@ -362,16 +362,39 @@ def report_html(config: WebConfigLike, sid: str) -> str:
 
 
 def history_data(config: WebConfigLike) -> dict[str, Any]:
-    raise NotFoundError("history is not wired yet")
+    """Sessions with averages, each STAR part's trend and reused stories (history module)."""
+    from interviewer.history import history_points, reused_stories, summarise, trends
+    from interviewer.report.render import trend_chart
+    from interviewer.rubric import dimension_names
+
+    with open_store(config) as store:
+        sessions = store.list_sessions()
+    return {
+        "summaries": [summarise(s) for s in reversed(sessions)],
+        "trends": trends(sessions),
+        "reused": reused_stories(sessions),
+        "names": dimension_names(),
+        "chart": trend_chart(history_points(sessions).points),
+    }
 
 
 def can_speak(config: WebConfigLike) -> bool:
     """Questions are spoken by the server's TTS endpoint only when an LLM is configured."""
-    return False
+    return config.settings.llm_configured
 
 
 def question_speech(config: WebConfigLike, sid: str, qid: str) -> tuple[bytes, str]:
-    raise NotFoundError("no speech endpoint is configured")
+    """The question as MP3 from the configured speech endpoint."""
+    import tempfile
+    from pathlib import Path
+
+    from interviewer.voice.tts import speak_to_file
+
+    state = question_state(config, sid, qid)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "question.mp3"
+        speak_to_file(state.question.text, path, config.settings)
+        return path.read_bytes(), "audio/mpeg"
 
 
 def answer_audio(
@@ -383,4 +406,32 @@ def answer_audio(
     *,
     elapsed_seconds: float | None = None,
 ) -> Outcome:
-    raise NotFoundError("spoken answers are not wired yet")
+    """Save the recording and the answer first, then transcribe and grade it.
+
+    A failed transcription leaves the answer ``untranscribed`` with its audio kept;
+    ``interviewer regrade`` (or the page's "grade again") finishes it later.
+    """
+    from pathlib import Path
+
+    from interviewer.session import UNTRANSCRIBED, AnswerInput
+    from interviewer.voice.frontend import transcribe_answer
+
+    with open_store(config) as store:
+        state = _load_state(store, config, sid, qid)
+        if state.view is not None:
+            raise AlreadyAnswered(state.question.id, "(audio)")
+        folder = Path(store.path).parent / "audio" / state.session.id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{qid}.{ext.lstrip('.')}"
+        path.write_bytes(data)
+        engine = _engine(store, config, state.session)
+        answer_id = engine.submit_answer(
+            qid,
+            AnswerInput("", elapsed_seconds=elapsed_seconds, audio_path=str(path),
+                        status="untranscribed"),
+        )  # fmt: skip
+        heard = transcribe_answer(path, config.settings)
+        if heard.status == "untranscribed":
+            return Outcome(answer_id, UNTRANSCRIBED)
+        store.update_answer(answer_id, text=heard.text, status="ungraded", delivery=heard.delivery)
+        return Outcome(answer_id, _grade(engine, answer_id))
