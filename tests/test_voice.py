@@ -178,3 +178,19 @@ def test_missing_microphone_library_names_the_extra(monkeypatch, tmp_path: Path)
     monkeypatch.setitem(sys.modules, "sounddevice", None)  # import fails as if not installed
     with pytest.raises(ConfigError, match=r"interviewer\[voice\]"):
         record.record_answer(tmp_path / "a.wav")
+
+
+def test_undecodable_format_the_endpoint_accepts_is_sent_as_is(tmp_path, httpx2_mock, monkeypatch):
+    """A browser's webm with no ffmpeg here: the endpoint gets the original bytes."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    webm = tmp_path / "answer.webm"
+    webm.write_bytes(b"\x1a\x45\xdf\xa3" + b"\x00" * 256)  # EBML magic: a webm container
+    route = httpx2_mock.post(f"{BASE_URL}/audio/transcriptions").respond(
+        200, json={"text": "hello", "duration": 3.5}
+    )
+    settings = build_settings(openai_api_key=FAKE_KEY, openai_base_url=BASE_URL)
+    transcript = Transcriber(settings, sleep=lambda s: None).transcribe_file(webm)
+    assert transcript.text == "hello" and transcript.duration == 3.5
+    body = route.calls.last.request.content
+    assert b"\x1a\x45\xdf\xa3" in body and b'filename="answer.webm"' in body
+    assert b"audio/webm" in body

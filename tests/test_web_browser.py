@@ -159,6 +159,36 @@ def test_recording_in_the_browser_fills_the_upload_with_audio(playwright) -> Non
             b.close()
 
 
+def test_a_recorded_answer_is_uploaded_transcribed_and_graded(playwright, httpx2_mock) -> None:  # type: ignore[no-untyped-def]
+    """Record with the fake microphone, upload; the transcription endpoint is mocked."""
+    expect = sync_api.expect
+    route = httpx2_mock.post("https://llm.test/v1/audio/transcriptions").respond(
+        200, json={"text": STRONG, "duration": 95.0}
+    )
+    fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    settings = {"grader": "offline", "openai_api_key": "test-key", "openai_base_url":
+                "https://llm.test/v1"}  # fmt: skip
+    with _server(**settings) as base:
+        b = launch_chromium(playwright, fake_mic)
+        try:
+            context = b.new_context()
+            context.grant_permissions(["microphone"], origin=base)
+            page = context.new_page()
+            _choose(page, base, ["q1"])
+            page.get_by_role("button", name="Start recording").click()
+            page.wait_for_timeout(1200)
+            page.get_by_role("button", name="Stop recording").click()
+            expect(page.locator("#status")).to_contain_text("Recording stopped")
+            page.get_by_role("button", name="Upload the recording").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Scorecard")
+            assert route.call_count == 1
+            upload = route.calls.last.request.content
+            assert b'name="file"; filename="q1.' in upload  # the recording, as saved
+            assert "precision went back to 90%" in page.content()
+        finally:
+            b.close()
+
+
 def test_start_page_lists_the_built_in_bank(page) -> None:  # type: ignore[no-untyped-def]
     with _server(grader="offline") as base:
         page.goto(base + "/")

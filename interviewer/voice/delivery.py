@@ -117,9 +117,10 @@ def _advice(d: Delivery, cfg: DeliveryConfig) -> list[str]:
     }
     keys = []
     low, high = cfg.target_seconds
-    keys.append("too_short" if d.seconds < low else "too_long" if d.seconds > high else None)
+    if d.seconds:  # unknown when the audio could not be measured here
+        keys.append("too_short" if d.seconds < low else "too_long" if d.seconds > high else None)
     slow, fast = cfg.target_wpm
-    if d.words:
+    if d.words and d.seconds:
         keys.append(
             "too_slow" if d.words_per_minute < slow else "too_fast" if d.words_per_minute > fast
             else None

@@ -131,13 +131,11 @@ def transcribe_answer(audio: Path, settings: Settings | None, out=None) -> Answe
     ``out`` (a console) shows the transcript and delivery; None keeps quiet.
     """
     from interviewer.settings import get_settings
-    from interviewer.voice.audio import load_audio
     from interviewer.voice.delivery import measure
     from interviewer.voice.transcribe import Transcriber
 
     try:
-        decoded = load_audio(audio)
-        transcript = Transcriber(settings or get_settings()).transcribe(decoded)
+        transcript = Transcriber(settings or get_settings()).transcribe_file(audio)
     except (GradingError, InterviewerError) as exc:
         if out is not None:
             out.print(f"[yellow]Not transcribed:[/yellow] {exc}")

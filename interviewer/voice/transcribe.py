@@ -17,7 +17,7 @@ from typing import Any
 import openai
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
-from interviewer.errors import ConfigError, LLMUnavailableError
+from interviewer.errors import ConfigError, DataError, LLMUnavailableError
 from interviewer.llm.retry import is_transient, wait_for
 from interviewer.settings import Settings
 from interviewer.voice.audio import Audio, load_audio, wav_bytes
@@ -25,6 +25,17 @@ from interviewer.voice.split import MAX_SECONDS, split_audio
 
 # Models that return segments with timestamps (verbose_json); others return plain json.
 VERBOSE_MODELS = ("whisper",)
+# What the endpoint itself accepts, and its upload limit.
+ENDPOINT_FORMATS = {".flac", ".m4a", ".mp3", ".mp4", ".mpeg", ".mpga", ".oga", ".ogg", ".wav",
+                    ".webm"}  # fmt: skip
+MAX_BYTES = 25 * 1024 * 1024
+
+
+def _mime(path: Path) -> str:
+    """An audio MIME type by suffix (the mimetypes table calls webm video)."""
+    suffix = path.suffix.lower().lstrip(".")
+    return {"m4a": "audio/mp4", "mp3": "audio/mpeg", "mpga": "audio/mpeg", "oga": "audio/ogg",
+            "wav": "audio/wav"}.get(suffix, f"audio/{suffix}")  # fmt: skip
 
 
 @dataclass
@@ -69,7 +80,18 @@ class Transcriber:
         self.max_seconds = max_seconds
 
     def transcribe_file(self, path: Path) -> Transcript:
-        return self.transcribe(load_audio(path))
+        """Decode, split if long, transcribe; a file we cannot decode here (a browser's webm
+        without ffmpeg) but the endpoint accepts is sent as it is, when small enough."""
+        try:
+            audio = load_audio(path)
+        except DataError:
+            if path.suffix.lower() not in ENDPOINT_FORMATS or path.stat().st_size > MAX_BYTES:
+                raise
+            reply = self._request(path.read_bytes(), path.name, _mime(path))
+            duration = float(_get(reply, "duration", 0.0) or 0.0)
+            return Transcript((getattr(reply, "text", "") or "").strip(), duration,
+                              self._segments(reply, 0.0))  # fmt: skip
+        return self.transcribe(audio)
 
     def transcribe(self, audio: Audio) -> Transcript:
         texts: list[str] = []
@@ -78,23 +100,27 @@ class Transcriber:
         for i, part in enumerate(split_audio(audio, self.max_seconds)):
             reply = self._request(wav_bytes(part), f"answer-{i + 1}.wav")
             texts.append((getattr(reply, "text", "") or "").strip())
-            for seg in getattr(reply, "segments", None) or []:
-                segments.append(
-                    Segment(
-                        start=offset + float(_get(seg, "start", 0.0)),
-                        end=offset + float(_get(seg, "end", 0.0)),
-                        text=str(_get(seg, "text", "")).strip(),
-                        avg_logprob=_get(seg, "avg_logprob", None),
-                        no_speech_prob=_get(seg, "no_speech_prob", None),
-                    )
-                )
+            segments += self._segments(reply, offset)
             offset += part.seconds
         return Transcript(" ".join(t for t in texts if t), audio.seconds, segments)
 
-    def _request(self, payload: bytes, name: str) -> Any:
+    @staticmethod
+    def _segments(reply: Any, offset: float) -> list[Segment]:
+        return [
+            Segment(
+                start=offset + float(_get(seg, "start", 0.0)),
+                end=offset + float(_get(seg, "end", 0.0)),
+                text=str(_get(seg, "text", "")).strip(),
+                avg_logprob=_get(seg, "avg_logprob", None),
+                no_speech_prob=_get(seg, "no_speech_prob", None),
+            )
+            for seg in getattr(reply, "segments", None) or []
+        ]
+
+    def _request(self, payload: bytes, name: str, mime: str = "audio/wav") -> Any:
         model = self.settings.transcribe_model
         verbose = model.startswith(VERBOSE_MODELS)
-        kwargs: dict[str, Any] = {"model": model, "file": (name, payload, "audio/wav")}
+        kwargs: dict[str, Any] = {"model": model, "file": (name, payload, mime)}
         if verbose:
             kwargs["response_format"] = "verbose_json"
         try:
