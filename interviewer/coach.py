@@ -13,13 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 import openai
-from tenacity import Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying
 
 from interviewer.bank import Question
 from interviewer.errors import ConfigError, LLMUnavailableError
 from interviewer.grade import Grade
 from interviewer.llm.render import fence, random_nonce
-from interviewer.llm.retry import is_transient, wait_for
+from interviewer.llm.retry import policy
 from interviewer.llm.templates import render_prompt
 from interviewer.settings import Settings
 
@@ -71,13 +71,7 @@ def coach_answer(
             feedback=feedback, tag=tag, answer=fence(answer, tag))},
     ]  # fmt: skip
     try:
-        for attempt in Retrying(
-            retry=retry_if_exception(is_transient),
-            wait=wait_for,
-            stop=stop_after_attempt(settings.max_retries + 1),
-            sleep=sleep,
-            reraise=True,
-        ):
+        for attempt in Retrying(**policy(settings.max_retries, sleep=sleep)):
             with attempt:
                 reply = client.chat.completions.create(
                     model=settings.model, messages=messages, temperature=0.3

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 LOCAL_SERVER_KEY = "not-needed"
 
 
+def check_configured(settings: Settings) -> None:
+    """One clear line saying what to set when no LLM is configured."""
+    _client_kwargs(settings)
+
+
 def _client_kwargs(settings: Settings) -> dict:
     if not settings.llm_configured:
         raise ConfigError(

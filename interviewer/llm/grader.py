@@ -20,8 +20,6 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     Retrying,
-    retry_if_exception,
-    stop_after_attempt,
 )
 
 from interviewer.bank import Question
@@ -45,7 +43,7 @@ from interviewer.grade import (
     compute_overall,
 )
 from interviewer.llm import render, verify
-from interviewer.llm.retry import AsyncSleep, Sleep, is_transient, wait_for
+from interviewer.llm.retry import AsyncSleep, Sleep, policy
 from interviewer.llm.schema import GradeReply, schema_hash, strict_schema
 from interviewer.llm.templates import prompt_hash
 from interviewer.rubric import STAR_DIMENSIONS, Rubric
@@ -93,9 +91,9 @@ class LLMGrader:
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMGrader:
         """Check the configuration now, so a missing key is one clear line up front."""
-        from interviewer.llm.client import _client_kwargs
+        from interviewer.llm.client import check_configured
 
-        _client_kwargs(settings)
+        check_configured(settings)
         return cls(settings, **kwargs)
 
     @property
@@ -143,13 +141,7 @@ class LLMGrader:
                 return done.value
 
     def _retrying(self) -> dict[str, Any]:
-        return {
-            "retry": retry_if_exception(is_transient),
-            "wait": wait_for,
-            "stop": stop_after_attempt(self.settings.max_retries + 1),
-            "before_sleep": self._before_sleep,
-            "reraise": True,
-        }
+        return policy(self.settings.max_retries, before_sleep=self._before_sleep)
 
     def _before_sleep(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

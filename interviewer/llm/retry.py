@@ -12,7 +12,7 @@ import random
 from collections.abc import Awaitable, Callable
 
 import openai
-from tenacity import RetryCallState
+from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
 
 MAX_WAIT = 60.0
 BASE_WAIT = 0.5
@@ -55,3 +55,16 @@ def wait_for(state: RetryCallState) -> float:
 
 Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
+
+
+def policy(max_retries: int, **extra: object) -> dict[str, object]:
+    """Keyword arguments for tenacity's ``Retrying``/``AsyncRetrying``: the one transport
+    retry policy (predicate, wait, attempts), shared by grading, transcription and coaching.
+    ``extra`` adds e.g. ``sleep`` (shortened in tests) or ``before_sleep``."""
+    return {
+        "retry": retry_if_exception(is_transient),
+        "wait": wait_for,
+        "stop": stop_after_attempt(max_retries + 1),
+        "reraise": True,
+        **extra,
+    }

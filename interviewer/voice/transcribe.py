@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import openai
-from tenacity import Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying
 
 from interviewer.errors import ConfigError, DataError, LLMUnavailableError
-from interviewer.llm.retry import is_transient, wait_for
+from interviewer.llm.retry import policy
 from interviewer.settings import Settings
 from interviewer.voice.audio import Audio, load_audio, wav_bytes
 from interviewer.voice.split import MAX_SECONDS, split_audio
@@ -124,13 +124,7 @@ class Transcriber:
         if verbose:
             kwargs["response_format"] = "verbose_json"
         try:
-            for attempt in Retrying(
-                retry=retry_if_exception(is_transient),
-                wait=wait_for,
-                stop=stop_after_attempt(self.settings.max_retries + 1),
-                sleep=self.sleep,
-                reraise=True,
-            ):
+            for attempt in Retrying(**policy(self.settings.max_retries, sleep=self.sleep)):
                 with attempt:
                     return self.client.audio.transcriptions.create(**kwargs)
         except openai.APIError as exc:
