@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interviewer.datafile import format_loc
@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     tts_voice: str = Field(
         default="alloy", validation_alias=AliasChoices("INTERVIEWER_TTS_VOICE", "tts_voice")
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_means_unset(cls, data: Any) -> Any:
+        """``KEY=`` (as copied from .env.example) means "not set", not an empty path or URL."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
 
     @property
     def llm_configured(self) -> bool:
