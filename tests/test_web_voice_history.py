@@ -56,6 +56,7 @@ def test_audio_upload_is_saved_transcribed_and_graded(tmp_path: Path, httpx2_moc
     r = b.post(f"/sessions/{sid}/q/q1/audio",
                files={"audio": ("answer.wav", wav.read_bytes(), "audio/wav")})  # fmt: skip
     assert r.status_code == 200, r.text
+    assert "aim for 2-3 minutes" in r.text  # delivery advice on the scorecard
     assert route.call_count == 1
     assert b"RIFF" in route.calls.last.request.content
     with Store.open() as store:

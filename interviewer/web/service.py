@@ -327,11 +327,13 @@ def _delivery_summary(delivery: dict[str, Any] | None) -> dict[str, str]:
     """Spoken-answer figures worth showing (numbers and short text only)."""
     shown: dict[str, str] = {}
     for key, value in (delivery or {}).items():
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = " ".join(value)  # the delivery advice
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             continue
         if isinstance(value, float):
             value = f"{value:.1f}"
-        if len(str(value)) <= 120:
+        if len(str(value)) <= 400:
             shown[key] = str(value)
     return shown
 
