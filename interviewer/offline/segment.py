@@ -115,6 +115,7 @@ class Segments:
 
 
 _SEP = "\n|\n"  # between sentences: no cue can match across it
+_DIGIT = re.compile(r"\d")
 
 
 def _hits(rx: re.Pattern[str], joined: str, starts: list[int]) -> dict[int, list[str]]:
@@ -147,7 +148,7 @@ def _all_cue_scores(sentences: list[Sentence]) -> list[dict[str, float]]:
             "task": 1.5 * (i in task),
             "action": (1.5 if i_act else 0.0) + 0.5 * (i in extra) + 0.8 * (i in we),
             # an outcome cue with a number ("went from 400 to 60") is a result even mid-story
-            "result": (1.2 + 0.6 * any(ch.isdigit() for ch in sentences[i].text)) * (i in result),
+            "result": (1.2 + 0.6 * bool(_DIGIT.search(sentences[i].text))) if i in result else 0.0,
             "lessons_learned": 2.0 * (i in lesson),
         }
         if i in habit and i not in lesson:
