@@ -106,11 +106,12 @@ def grading_failed(request: Request, outcome: service.Outcome) -> Response:
     )
 
 
-async def answer(request: Request) -> Response:
+async def _submit(request: Request, save, what: str) -> Response:  # noqa: ANN001
+    """Save a typed answer through ``save`` (committed before grading), then show the card."""
     form = await checked_form(request)
-    text = _text(form.get("answer"), "answer")
+    text = _text(form.get("answer"), what)
     outcome = await run_in_threadpool(
-        service.answer_question,
+        save,
         _config(request),
         request.path_params["sid"],
         request.path_params["qid"],
@@ -120,6 +121,10 @@ async def answer(request: Request) -> Response:
     if outcome.error:
         return grading_failed(request, outcome)
     return _go(request, "scorecard", **request.path_params)
+
+
+async def answer(request: Request) -> Response:
+    return await _submit(request, service.answer_question, "answer")
 
 
 async def scorecard(request: Request) -> Response:
@@ -143,19 +148,7 @@ async def scorecard(request: Request) -> Response:
 
 
 async def follow_up(request: Request) -> Response:
-    form = await checked_form(request)
-    text = _text(form.get("answer"), "follow-up answer")
-    outcome = await run_in_threadpool(
-        service.answer_follow_up,
-        _config(request),
-        request.path_params["sid"],
-        request.path_params["qid"],
-        text,
-        elapsed_seconds=_elapsed(form.get("elapsed_seconds")),
-    )
-    if outcome.error:
-        return grading_failed(request, outcome)
-    return _go(request, "scorecard", **request.path_params)
+    return await _submit(request, service.answer_follow_up, "follow-up answer")
 
 
 async def regrade(request: Request) -> Response:
