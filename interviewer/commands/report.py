@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    pass
 
 DbOption = typer.Option(
     None, "--db", help="Session database (default: INTERVIEWER_DB or your data dir)."

@@ -3,6 +3,8 @@ finish. Each POST saves what the candidate typed first; grading comes after."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -106,7 +108,7 @@ def grading_failed(request: Request, outcome: service.Outcome) -> Response:
     )
 
 
-async def _submit(request: Request, save, what: str) -> Response:  # noqa: ANN001
+async def _submit(request: Request, save: Callable[..., service.Outcome], what: str) -> Response:
     """Save a typed answer through ``save`` (committed before grading), then show the card."""
     form = await checked_form(request)
     text = _text(form.get("answer"), what)
