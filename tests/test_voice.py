@@ -3,6 +3,7 @@ transcription endpoint mocked with respx; delivery metrics on known transcripts.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -194,3 +195,18 @@ def test_undecodable_format_the_endpoint_accepts_is_sent_as_is(tmp_path, httpx2_
     body = route.calls.last.request.content
     assert b"\x1a\x45\xdf\xa3" in body and b'filename="answer.webm"' in body
     assert b"audio/webm" in body
+
+
+def test_speak_uses_the_speech_endpoint_when_an_llm_is_configured(
+    tmp_path, httpx2_mock, monkeypatch
+):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    route = httpx2_mock.post(f"{BASE_URL}/audio/speech").respond(200, content=b"ID3fake-mp3")
+    out = tmp_path / "q.mp3"
+    result = run_cli("speak", "Tell me about a time you failed.", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"ID3fake-mp3"
+    sent = json.loads(route.calls.last.request.content)
+    assert sent["input"] == "Tell me about a time you failed." and sent["voice"] == "alloy"
+    assert sent["response_format"] == "mp3" and "speech endpoint" in result.stderr
