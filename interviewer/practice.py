@@ -104,6 +104,11 @@ def start_practice(opts: PracticeOptions) -> None:
             answered=counts,
             among=among,
         )
+        if opts.spoken:  # check the audio files before a session is created for them
+            from interviewer.voice.frontend import audio_map
+
+            frontend.audio_root = store.path.parent / "audio"  # type: ignore[attr-defined]
+            frontend.files = audio_map(opts.audio or [], question_ids)  # type: ignore[attr-defined]
         engine = Interview.start(
             store,
             bank,
@@ -114,11 +119,6 @@ def start_practice(opts: PracticeOptions) -> None:
             follow_ups=opts.follow_ups,
             options={"bank": opts.bank or bank.id},
         )
-        if opts.spoken:
-            from interviewer.voice.frontend import audio_map
-
-            frontend.audio_root = store.path.parent / "audio"  # type: ignore[attr-defined]
-            frontend.files = audio_map(opts.audio or [], question_ids)  # type: ignore[attr-defined]
         _run(engine, frontend, opts.report)
 
 

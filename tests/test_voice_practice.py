@@ -99,3 +99,5 @@ def test_missing_audio_file_is_one_clear_line(tmp_path: Path):
                      "--grader", "offline", "--db", str(tmp_path / "s.sqlite3"))  # fmt: skip
     assert result.exit_code == 2
     assert "nope.wav: audio file for q1 not found" in result.stderr
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        assert store.list_sessions() == []  # no empty session left behind
