@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -130,63 +131,63 @@ def test_keyboard_users_reach_the_answer_box_with_a_label(page) -> None:  # type
         assert page.locator("#status").get_attribute("aria-live") == "polite"
 
 
-def test_recording_in_the_browser_fills_the_upload_with_audio(playwright) -> None:  # type: ignore[no-untyped-def]
-    """MediaRecorder with Chromium's fake microphone: the recording lands in the file input."""
-    expect = sync_api.expect
-    fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with _server(grader="offline") as base:
-        b = launch_chromium(playwright, fake_mic)
+FAKE_MIC = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+@contextmanager
+def fake_mic_page(playwright, **settings: object) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A page on a fresh server in a Chromium whose microphone is Chromium's fake one."""
+    with _server(**settings) as base:
+        b = launch_chromium(playwright, FAKE_MIC)
         try:
             context = b.new_context()
             context.grant_permissions(["microphone"], origin=base)
             page = context.new_page()
             _choose(page, base, ["q1"])
-            page.get_by_role("button", name="Start recording").click()
-            expect(page.locator("#status")).to_contain_text("Recording.")
-            expect(page.get_by_role("button", name="Stop recording")).to_be_focused()
-            page.wait_for_timeout(1200)  # let the fake microphone produce some audio
-            page.get_by_role("button", name="Stop recording").click()
-            expect(page.locator("#status")).to_contain_text("Recording stopped")
-            picked = page.evaluate(
-                "() => { const f = document.getElementById('audio').files[0];"
-                " return f ? [f.name, f.type, f.size] : null; }"
-            )
-            assert picked is not None
-            name, mime, size = picked
-            assert name.startswith("answer.") and mime.startswith("audio/") and size > 0
-            expect(page.locator("#recording-preview")).to_be_visible()
+            yield page
         finally:
             b.close()
+
+
+def _record(page) -> None:  # type: ignore[no-untyped-def]
+    expect = sync_api.expect
+    page.get_by_role("button", name="Start recording").click()
+    expect(page.locator("#status")).to_contain_text("Recording.")
+    expect(page.get_by_role("button", name="Stop recording")).to_be_focused()
+    page.wait_for_timeout(1200)  # let the fake microphone produce some audio
+    page.get_by_role("button", name="Stop recording").click()
+    expect(page.locator("#status")).to_contain_text("Recording stopped")
+
+
+def test_recording_in_the_browser_fills_the_upload_with_audio(playwright) -> None:  # type: ignore[no-untyped-def]
+    """MediaRecorder with Chromium's fake microphone: the recording lands in the file input."""
+    with fake_mic_page(playwright, grader="offline") as page:
+        _record(page)
+        picked = page.evaluate(
+            "() => { const f = document.getElementById('audio').files[0];"
+            " return f ? [f.name, f.type, f.size] : null; }"
+        )
+        assert picked is not None
+        name, mime, size = picked
+        assert name.startswith("answer.") and mime.startswith("audio/") and size > 0
+        sync_api.expect(page.locator("#recording-preview")).to_be_visible()
 
 
 def test_a_recorded_answer_is_uploaded_transcribed_and_graded(playwright, httpx2_mock) -> None:  # type: ignore[no-untyped-def]
     """Record with the fake microphone, upload; the transcription endpoint is mocked."""
-    expect = sync_api.expect
     route = httpx2_mock.post("https://llm.test/v1/audio/transcriptions").respond(
         200, json={"text": STRONG, "duration": 95.0}
     )
-    fake_mic = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
     settings = {"grader": "offline", "openai_api_key": "test-key", "openai_base_url":
                 "https://llm.test/v1"}  # fmt: skip
-    with _server(**settings) as base:
-        b = launch_chromium(playwright, fake_mic)
-        try:
-            context = b.new_context()
-            context.grant_permissions(["microphone"], origin=base)
-            page = context.new_page()
-            _choose(page, base, ["q1"])
-            page.get_by_role("button", name="Start recording").click()
-            page.wait_for_timeout(1200)
-            page.get_by_role("button", name="Stop recording").click()
-            expect(page.locator("#status")).to_contain_text("Recording stopped")
-            page.get_by_role("button", name="Upload the recording").click()
-            expect(page.get_by_role("heading", level=1)).to_contain_text("Scorecard")
-            assert route.call_count == 1
-            upload = route.calls.last.request.content
-            assert b'name="file"; filename="q1.' in upload  # the recording, as saved
-            assert "precision went back to 90%" in page.content()
-        finally:
-            b.close()
+    with fake_mic_page(playwright, **settings) as page:
+        _record(page)
+        page.get_by_role("button", name="Upload the recording").click()
+        sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Scorecard")
+        assert route.call_count == 1
+        upload = route.calls.last.request.content
+        assert b'name="file"; filename="q1.' in upload  # the recording, as saved
+        assert "precision went back to 90%" in page.content()
 
 
 def test_start_page_lists_the_built_in_bank(page) -> None:  # type: ignore[no-untyped-def]
