@@ -190,6 +190,36 @@ def test_a_recorded_answer_is_uploaded_transcribed_and_graded(playwright, httpx2
         assert "precision went back to 90%" in page.content()
 
 
+def test_a_spoken_wav_file_is_uploaded_transcribed_and_graded(page, httpx2_mock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A real speech file made with espeak-ng, chosen in the file input and uploaded."""
+    import shutil
+    import subprocess
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (scripts/system-deps.sh installs it)")
+    wav = tmp_path / "answer.wav"
+    spoken = "I owned the model and I brought precision back to ninety percent in three days."
+    subprocess.run(["espeak-ng", "-w", str(wav), spoken], check=True)
+    route = httpx2_mock.post("https://llm.test/v1/audio/transcriptions").respond(
+        200, json={"text": STRONG, "duration": 95.0}
+    )
+    settings = {"grader": "offline", "openai_api_key": "test-key", "openai_base_url":
+                "https://llm.test/v1"}  # fmt: skip
+    with _server(**settings) as base:
+        _choose(page, base, ["q1"])
+        page.get_by_label(re.compile("^Audio file of your answer")).set_input_files(str(wav))
+        page.get_by_role("button", name="Upload the recording").click()
+        sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Scorecard")
+        assert route.call_count == 1
+        request = route.calls.last.request
+        assert (
+            b"RIFF" in request.content or b"fLaC" in request.content or b"OggS" in (request.content)
+        )
+        assert request.headers["authorization"] == "Bearer test-key"
+        assert "test-key" not in page.content()
+        assert "precision went back to 90%" in page.content()
+
+
 def test_start_page_lists_the_built_in_bank(page) -> None:  # type: ignore[no-untyped-def]
     with _server(grader="offline") as base:
         page.goto(base + "/")
