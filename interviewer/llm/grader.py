@@ -9,6 +9,7 @@ written once as a generator that yields requests and receives completions; ``gra
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable, Generator
 from typing import Any, Literal
@@ -43,7 +44,7 @@ from interviewer.grade import (
     compute_overall,
 )
 from interviewer.llm import render, verify
-from interviewer.llm.retry import AsyncSleep, Sleep, policy
+from interviewer.llm.retry import AsyncSleep, Sleep, is_transient, policy
 from interviewer.llm.schema import GradeReply, schema_hash, strict_schema
 from interviewer.llm.templates import prompt_hash
 from interviewer.rubric import STAR_DIMENSIONS, Rubric
@@ -84,6 +85,8 @@ class LLMGrader:
         self.sleep = sleep
         self.async_sleep = async_sleep
         self.json_mode = settings.structured_output == "json"
+        # Sampling parameters this server rejected (400 naming them); left out from then on.
+        self.dropped_params: set[str] = set()
         self.offline = OfflineGrader()
         # Called on every 429 before the retry waits, so a batch can lower its concurrency.
         self.on_rate_limited: Callable[[], None] | None = None
@@ -206,7 +209,15 @@ class LLMGrader:
                 "OPENAI_BASE_URL and that the server is running, or use --grader offline"
             )
         status = getattr(exc, "status_code", "?")
-        return LLMUnavailableError(f"the LLM server at {where} failed ({status}) {tries} times")
+        if is_transient(exc):
+            return LLMUnavailableError(
+                f"the LLM server at {where} still failed ({status}) after {tries} attempts: "
+                "try again later, raise INTERVIEWER_MAX_RETRIES, or use --grader offline"
+            )
+        message = getattr(exc, "message", "") or ""
+        return LLMUnavailableError(
+            f"the LLM server at {where} rejected the request ({status}): {message}"
+        )
 
     # --- the conversation ------------------------------------------------------------
 
@@ -220,8 +231,15 @@ class LLMGrader:
         )
         reasked = False
         while True:
-            reply = yield self._request(messages)
+            request = self._request(messages)
+            reply = yield request
             if isinstance(reply, openai.BadRequestError):
+                dropped = _unsupported_param(reply, request)
+                if dropped:
+                    # e.g. a reasoning model that only takes its default temperature, or a
+                    # server without seeds: drop it for this grader and ask again, once.
+                    self.dropped_params.add(dropped)
+                    continue
                 if self.json_mode or not _rejects_schema(reply):
                     raise LLMInvalidReplyError(f"the server rejected the request: {reply.message}")
                 # The server has no strict structured outputs: fall back to JSON mode.
@@ -232,18 +250,17 @@ class LLMGrader:
                 continue
             _add_usage(usage, reply)
             content = _content(reply)
-            try:
-                parsed = GradeReply.model_validate_json(content)
-            except ValidationError as exc:
+            parsed, problem = parse_reply(content, rubric)
+            if parsed is None:
                 if reasked:
                     raise LLMInvalidReplyError(
-                        f"the model's reply did not match the grade schema twice: {_brief(exc)}"
-                    ) from exc
+                        f"the model's reply did not match the grade schema twice: {problem}"
+                    )
                 reasked = True
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content},
-                    render.reask_message(_brief(exc)),
+                    render.reask_message(problem),
                 ]
                 continue
             latency = (time.perf_counter() - started) * 1000
@@ -254,6 +271,8 @@ class LLMGrader:
         request: Request = {"model": s.model, "messages": messages, "temperature": s.temperature}
         if s.seed is not None:
             request["seed"] = s.seed
+        for name in self.dropped_params:
+            request.pop(name, None)
         if self.json_mode:
             response_format: dict[str, Any] = {"type": "json_object"}
         else:
@@ -341,6 +360,46 @@ class LLMGrader:
             overall=compute_overall(scores, rubric),
             meta=meta,
         )
+
+
+def parse_reply(content: str, rubric: Rubric) -> tuple[GradeReply | None, str]:
+    """The validated reply, or None and a short account of what is wrong (for the re-ask).
+
+    Beyond the schema, the themes must be exactly the rubric's key themes, once each: a
+    theme the model skipped would otherwise score 0 without anyone noticing.
+    """
+    try:
+        parsed = GradeReply.model_validate_json(content)
+    except ValidationError as exc:
+        return None, _brief(exc)
+    wanted = [d.id for d in rubric.themes]
+    got = [t.theme for t in parsed.themes]
+    problems = []
+    if missing := [t for t in wanted if t not in got]:
+        problems.append(f"themes: no entry for {', '.join(missing)}")
+    if unknown := [t for t in dict.fromkeys(got) if t not in wanted]:
+        problems.append(
+            f"themes: {', '.join(unknown)} is not a key theme of this rubric "
+            f"(use exactly: {', '.join(wanted) or 'none'})"
+        )
+    if repeated := [t for t in dict.fromkeys(got) if got.count(t) > 1]:
+        problems.append(f"themes: {', '.join(repeated)} given more than once")
+    if problems:
+        return None, "; ".join(problems)
+    return parsed, ""
+
+
+# Sampling parameters a server may not accept; the grade does not depend on having them.
+DROPPABLE_PARAMS = ("seed", "temperature")
+
+
+def _unsupported_param(exc: openai.BadRequestError, request: Request) -> str | None:
+    """The sampling parameter a 400 complains about, if the request still sends it."""
+    text = str(exc.message).lower()
+    for name in DROPPABLE_PARAMS:
+        if name in request and re.search(rf"\b{name}\b", text):
+            return name
+    return None
 
 
 def _rejects_schema(exc: openai.BadRequestError) -> bool:

@@ -8,6 +8,7 @@ tag is escaped anyway, for a nonce fixed in tests and snapshots.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable
 
@@ -40,8 +41,10 @@ def render_rubric(rubric: Rubric) -> str:
 
 
 def fence(answer: str, tag: str) -> str:
-    """The answer with any occurrence of the fence tag neutralised."""
-    return answer.replace(f"</{tag}", f"&lt;/{tag}").replace(f"<{tag}", f"&lt;{tag}")
+    """The answer with any opening or closing look-alike of the fence tag neutralised
+    (``<`` becomes ``&lt;``), whatever its case or spacing (``< / ANSWER-x``)."""
+    pattern = re.compile(rf"<(\s*/?\s*{re.escape(tag)})", re.IGNORECASE)
+    return pattern.sub(r"&lt;\1", answer)
 
 
 def render_messages(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import openai
 from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
@@ -28,7 +30,8 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def retry_after(exc: BaseException | None) -> float | None:
-    """Seconds the server asked us to wait, from ``Retry-After`` or ``retry-after-ms``."""
+    """Seconds the server asked us to wait, from ``retry-after-ms`` or ``Retry-After``
+    (seconds or an HTTP date); None when it did not say, or said something unreadable."""
     response = getattr(exc, "response", None)
     if response is None:
         return None
@@ -36,11 +39,22 @@ def retry_after(exc: BaseException | None) -> float | None:
     try:
         if "retry-after-ms" in headers:
             return float(headers["retry-after-ms"]) / 1000
-        if "retry-after" in headers:
-            return float(headers["retry-after"])
     except ValueError:
+        pass
+    value = headers.get("retry-after")
+    if not value:
         return None
-    return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:  # the HTTP-date form: "Wed, 21 Oct 2026 07:28:00 GMT"
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def wait_for(state: RetryCallState) -> float:

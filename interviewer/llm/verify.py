@@ -25,8 +25,10 @@ INJECTION_CAP = 2
 DISAGREEMENT = 3
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# "one" is left out: as a pronoun ("one of our models") it is in nearly every answer and
+# would switch the no-number cap off; "one" as a count is rarely an outcome measure.
 _NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|half|double|twice|triple|tripled|doubled|"
     r"halved|percent)\b",
     re.IGNORECASE,
