@@ -8,41 +8,51 @@ StubServer(latency) as server:``; it stops by itself when the block ends.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
 import time
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# The grader names each key theme of the rubric as "Key theme `id`" and requires one
+# entry per theme in the reply, so the stub echoes the ids it finds in the request.
+THEME_ID = re.compile(rb"Key theme `([a-z0-9_-]+)`")
 
-def grade_reply() -> dict:
+
+def grade_reply(themes: tuple[str, ...] = ()) -> dict:
     def dim(score: int) -> dict:
         return {"evidence": [], "reasoning": "stub", "score": score}
 
     return {
         "situation": dim(2), "task": dim(2), "action": dim(2), "result": dim(2),
         "quantified_results": {"evidence": [], "metrics": [], "reasoning": "stub", "score": 1},
-        "lessons_learned": dim(1), "themes": [], "strengths": [], "improvements": [],
+        "lessons_learned": dim(1), "themes": [{"theme": t, **dim(1)} for t in themes],
+        "strengths": [], "improvements": [],
         "follow_up": "What happened next?", "injection_detected": False, "off_topic": False,
     }  # fmt: skip
 
 
-BODY = json.dumps(
-    {
-        "id": "stub",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "stub-model",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": json.dumps(grade_reply())},
-            }
-        ],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
-).encode()
+@cache
+def body_for(themes: tuple[str, ...]) -> bytes:
+    """The chat.completion body replying with a valid grade for these theme ids."""
+    return json.dumps(
+        {
+            "id": "stub",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "stub-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": json.dumps(grade_reply(themes))},
+                }
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+    ).encode()
 
 
 def _serve(latency: float) -> None:
@@ -62,16 +72,17 @@ def _serve(latency: float) -> None:
             self.wfile.write(body)
 
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("content-length", 0)))
+            request = self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = body_for(tuple(dict.fromkeys(m.decode() for m in THEME_ID.findall(request))))
             with lock:
                 count["n"] += 1
             if latency:
                 time.sleep(latency)
             self.send_response(200)
             self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(BODY)))
+            self.send_header("content-length", str(len(body)))
             self.end_headers()
-            self.wfile.write(BODY)
+            self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
