@@ -12,7 +12,8 @@ Exception tree::
         ├── LLMRefusalError          the model refused to grade
         ├── LLMTruncatedError        finish_reason == "length"
         ├── LLMContentFilterError    finish_reason == "content_filter"
-        └── LLMInvalidReplyError     the reply failed validation even after a re-ask
+        ├── LLMInvalidReplyError     the reply failed validation even after a re-ask
+        └── AnswerTooLongError       longer than INTERVIEWER_MAX_ANSWER_CHARS: kept, not graded
 
 The CLI turns any of these into one line on stderr and its exit code, never a traceback.
 """
@@ -23,9 +24,14 @@ from pathlib import Path
 
 
 class InterviewerError(Exception):
-    """Base class: the message is meant for the user, as it is."""
+    """Base class: the message is meant for the user, with any credential masked."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        from interviewer.redaction import redact
+
+        return redact(super().__str__())
 
 
 class DataError(InterviewerError):
@@ -77,3 +83,16 @@ class LLMContentFilterError(GradingError):
 
 class LLMInvalidReplyError(GradingError):
     """The reply did not validate against the grade schema, even after a re-ask."""
+
+
+class AnswerTooLongError(GradingError):
+    """The answer is longer than the grading limit; it stays saved, ungraded."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"the answer is {length:,} characters, over the {limit:,} that are graded: it is "
+            f"saved as it is; cut about {length - limit:,} characters "
+            "(or raise INTERVIEWER_MAX_ANSWER_CHARS) to grade it"
+        )

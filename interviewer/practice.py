@@ -12,10 +12,13 @@ from pathlib import Path
 
 from interviewer.bank import get_bank
 from interviewer.errors import NotFoundError
+from interviewer.grade import Grader
 from interviewer.graders import describe_grader, make_grader
+from interviewer.records import SessionRecord
+from interviewer.redaction import redact
 from interviewer.selection import select_questions
 from interviewer.session import Interview, StopInterview, regrade
-from interviewer.settings import build_settings
+from interviewer.settings import Settings, build_settings
 from interviewer.store import Store
 from interviewer.terminal import ScriptedFrontend, TerminalFrontend
 from interviewer.ui import console
@@ -118,6 +121,7 @@ def start_practice(opts: PracticeOptions) -> None:
             feedback=opts.feedback,  # type: ignore[arg-type]
             follow_ups=opts.follow_ups,
             options={"bank": opts.bank or bank.id},
+            max_answer_chars=settings.max_answer_chars,
         )
         _run(engine, frontend, opts.report)
 
@@ -137,8 +141,15 @@ def resume_practice(
         record = store.get_session(session) if session else store.latest_unfinished()
         if record is None:
             raise NotFoundError("no unfinished session to resume: start one with `practice`")
+        if record.finished and not record.pending():
+            raise NotFoundError(f"session {record.id} is already finished and fully graded")
         if record.finished:
-            raise NotFoundError(f"session {record.id} is already finished")
+            console().print(
+                f"Session {record.id} is finished, but {len(record.pending())} answer(s) are "
+                "not graded yet: grading them now."
+            )
+            _regrade_and_report(store, record.id, settings, grader_obj, everything=False)
+            return
         options = store.session_options(record.id)
         bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
         engine = Interview(
@@ -148,6 +159,7 @@ def resume_practice(
             grader_obj,
             feedback=options.get("feedback", "now"),
             follow_ups=int(options.get("follow_ups", 1)),
+            max_answer_chars=settings.max_answer_chars,
         )
         _run(engine, TerminalFrontend(editor=editor, feedback=engine.feedback))
 
@@ -169,6 +181,19 @@ def _run(engine: Interview, frontend: TerminalFrontend, report: str | None = "ht
         path = write_session_report(engine, session, report)
         if path is not None:
             out.print(f"Report: {path}")
+    _fail_if_pending(session)
+
+
+def _fail_if_pending(session: SessionRecord) -> None:
+    """Exit 1 (with the way out) when answers are saved but not graded."""
+    pending = session.pending()
+    if pending:
+        from interviewer.errors import GradingError
+
+        raise GradingError(
+            f"{len(pending)} answer(s) saved but not graded; `interviewer resume {session.id}`"
+            " grades them"
+        )
 
 
 def write_session_report(engine: Interview, session, fmt: str) -> Path | None:
@@ -205,29 +230,49 @@ def regrade_session(
 ) -> None:
     """Grade what is ungraded (or everything); old grades stay, the newest is shown."""
     settings, grader_obj = _grader(grader, model, bank_dir)
-    out = console()
     with Store.open(db) as store:
         record = store.get_session(session)
-        options = store.session_options(record.id)
-        bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
-        if any(a.status == "untranscribed" for a in record.answers):
-            from interviewer.voice.frontend import transcribe_pending
+        _regrade_and_report(store, record.id, settings, grader_obj, everything=everything)
 
-            heard = transcribe_pending(store, record.id, settings)
-            out.print(f"Transcribed {heard} saved recording(s).")
-        results = regrade(store, bank, record.id, grader_obj, everything=everything)
-        if not results:
-            out.print(f"Nothing to grade in session {record.id} (use --all to grade again).")
-            return
-        failed = 0
-        for view, grade, error in results:
-            if grade is None:
-                failed += 1
-                out.print(f"  {view.question_id:<5} [red]failed[/red]: {error}")
-            else:
-                out.print(f"  {view.question_id:<5} overall {grade.overall:>3}/100")
-        out.print(f"Graded {len(results) - failed} of {len(results)} in session {record.id}.")
-        if failed:
-            from interviewer.errors import GradingError
 
-            raise GradingError(f"{failed} answer(s) could not be graded; they stay saved")
+def _regrade_and_report(
+    store: Store, sid: str, settings: Settings, grader: Grader, *, everything: bool
+) -> None:
+    """Transcribe saved audio, grade the pending answers (or all), print a line each.
+
+    Raises GradingError (exit 1) when any answer could still not be graded.
+    """
+    from rich.markup import escape
+
+    out = console()
+    record = store.get_session(sid)
+    options = store.session_options(record.id)
+    bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
+    if any(a.status == "untranscribed" for a in record.answers):
+        from interviewer.voice.frontend import transcribe_pending
+
+        heard = transcribe_pending(store, record.id, settings)
+        out.print(f"Transcribed {heard} saved recording(s).")
+    results = regrade(
+        store,
+        bank,
+        record.id,
+        grader,
+        everything=everything,
+        max_answer_chars=settings.max_answer_chars,
+    )
+    if not results:
+        out.print(f"Nothing to grade in session {record.id} (use --all to grade again).")
+        return
+    failed = 0
+    for view, grade, error in results:
+        if grade is None:
+            failed += 1
+            out.print(f"  {view.question_id:<5} [red]failed[/red]: {escape(redact(error or ''))}")
+        else:
+            out.print(f"  {view.question_id:<5} overall {grade.overall:>3}/100")
+    out.print(f"Graded {len(results) - failed} of {len(results)} in session {record.id}.")
+    if failed:
+        from interviewer.errors import GradingError
+
+        raise GradingError(f"{failed} answer(s) could not be graded; they stay saved")

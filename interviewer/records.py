@@ -16,6 +16,11 @@ from pydantic import BaseModel, Field
 from interviewer.grade import Grade
 
 AnswerStatus = Literal["ungraded", "graded", "failed", "untranscribed"]
+# The one definition of "pending work", used by resume, regrade, practice and the web app:
+# an answer or follow-up stored without a grade that covers it (never graded, its grading
+# failed, or added after the last grade), or audio not transcribed yet. ``save_grade``
+# marks exactly the answers a grade covered, so the status alone says it.
+PENDING_STATUSES: tuple[AnswerStatus, ...] = ("ungraded", "failed", "untranscribed")
 
 
 class GradeRecord(BaseModel):
@@ -66,6 +71,24 @@ class QuestionView(BaseModel):
         """The main answer with its follow-up answers: what gets graded."""
         return "\n\n".join([self.answer.text, *(f.text for f in self.follow_ups)])
 
+    @property
+    def answer_ids(self) -> list[int]:
+        """The main answer and its follow-ups: what one grade of this question covers."""
+        return [self.answer.id, *(f.id for f in self.follow_ups)]
+
+    @property
+    def untranscribed(self) -> bool:
+        return any(a.status == "untranscribed" for a in (self.answer, *self.follow_ups))
+
+    @property
+    def needs_grading(self) -> bool:
+        """Pending work (see ``PENDING_STATUSES``) that grading can do now: there is text
+        to grade and some part of it is not covered by a grade."""
+        if not self.answer.text.strip():
+            return False
+        parts = (self.answer, *(f for f in self.follow_ups if f.status != "untranscribed"))
+        return any(a.status in PENDING_STATUSES for a in parts)
+
 
 class SessionRecord(BaseModel):
     """A mock interview: which bank and questions, and every answer given so far."""
@@ -93,6 +116,10 @@ class SessionRecord(BaseModel):
             if a.kind == "follow_up" and a.parent_id in views:
                 views[a.parent_id].follow_ups.append(a)
         return list(views.values())
+
+    def pending(self) -> list[QuestionView]:
+        """Questions with pending work: ungraded text or untranscribed audio."""
+        return [v for v in self.questions() if v.needs_grading or v.untranscribed]
 
     def unanswered(self) -> list[str]:
         """Question ids not answered yet, in the planned order (what resume asks next)."""

@@ -19,6 +19,7 @@ from interviewer.followups import choose_probe
 from interviewer.grade import Grade, Grader
 from interviewer.records import AnswerStatus, QuestionView, SessionRecord
 from interviewer.rubric import Rubric, build_rubric
+from interviewer.settings import DEFAULT_MAX_ANSWER_CHARS
 from interviewer.store import Store
 
 Feedback = Literal["now", "end"]
@@ -46,6 +47,14 @@ def distrust(grade: Grade, rubric: Rubric) -> Grade:
 
 
 MAX_FOLLOW_UPS = 2
+
+
+def check_length(text: str, limit: int) -> None:
+    """Refuse to grade (or send) an answer over ``limit`` characters, saying how much to cut."""
+    if limit and len(text) > limit:
+        from interviewer.errors import AnswerTooLongError
+
+        raise AnswerTooLongError(len(text), limit)
 
 
 @dataclass
@@ -79,6 +88,10 @@ class Frontend(Protocol):
         """The answer (None skips the question / declines the probe); may raise StopInterview."""
         ...
 
+    def answer_saved(self, question: Question, answer: AnswerInput, follow_up: bool) -> None:
+        """Called only after the answer's transaction committed: now it may say "Saved"."""
+        ...
+
     def grading(self, question: Question) -> AbstractContextManager[object]: ...
 
     def show_grading_failed(self, question: Question, error: str) -> None: ...
@@ -98,6 +111,7 @@ class Interview:
     grader: Grader
     feedback: Feedback = "now"
     follow_ups: int = 1
+    max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS
     _rubrics: dict[str, Rubric] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -119,6 +133,7 @@ class Interview:
         feedback: Feedback = "now",
         follow_ups: int = 1,
         options: dict[str, Any] | None = None,
+        max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
     ) -> Interview:
         """Create the session in the store and return its engine."""
         for qid in question_ids:
@@ -127,7 +142,15 @@ class Interview:
         sid = store.create_session(
             bank.id, question_ids, mode, grader_name or grader.kind, options=opts
         )
-        return cls(store, bank, sid, grader, feedback=feedback, follow_ups=follow_ups)
+        return cls(
+            store,
+            bank,
+            sid,
+            grader,
+            feedback=feedback,
+            follow_ups=follow_ups,
+            max_answer_chars=max_answer_chars,
+        )
 
     # --- state ---
 
@@ -195,13 +218,14 @@ class Interview:
         view = self.view(answer_id)
         question = self.bank.question(view.question_id)
         try:
+            check_length(view.full_text, self.max_answer_chars)
             grade = self.grader.grade(question, self.rubric(question.id), view.full_text)
         except GradingError as exc:
             self.store.mark_failed(answer_id, str(exc) or type(exc).__name__)
             raise
         if any((a.delivery or {}).get("garbled") for a in (view.answer, *view.follow_ups)):
             grade = distrust(grade, self.rubric(question.id))
-        self.store.save_grade(answer_id, grade)
+        self.store.save_grade(answer_id, grade, covers=view.answer_ids)
         return grade
 
     def next_probe(self, answer_id: int) -> str | None:
@@ -213,12 +237,12 @@ class Interview:
         return choose_probe(view.grade, self.bank.question(view.question_id), asked)
 
     def pending_grading(self, retry_failed: bool = True) -> list[int]:
-        """Main answers never graded, or (``retry_failed``) whose last attempt failed."""
-        wanted = ("ungraded", "failed") if retry_failed else ("ungraded",)
+        """Questions with pending work (``QuestionView.needs_grading``); without
+        ``retry_failed``, not those whose last attempt failed (already said this run)."""
         return [
             v.answer.id
             for v in self.session.questions()
-            if v.answer.status in wanted and v.answer.text.strip()
+            if v.needs_grading and (retry_failed or v.answer.status != "failed")
         ]
 
     def finish(self) -> SessionRecord:
@@ -244,6 +268,7 @@ class Interview:
             if answer is None:
                 continue
             answer_id = self.submit_answer(question.id, answer)
+            frontend.answer_saved(question, answer, follow_up=False)
             if answer.status == "untranscribed":
                 frontend.show_grading_failed(question, UNTRANSCRIBED)
                 continue
@@ -264,6 +289,7 @@ class Interview:
             if answer is None:
                 return
             self.submit_follow_up(answer_id, probe, answer)
+            frontend.answer_saved(question, answer, follow_up=True)
             if not self._grade_shown(frontend, question, answer_id):
                 return
 
@@ -308,19 +334,25 @@ class Interview:
 
 
 def regrade(
-    store: Store, bank: Bank, session_id: str, grader: Grader, *, everything: bool = False
+    store: Store,
+    bank: Bank,
+    session_id: str,
+    grader: Grader,
+    *,
+    everything: bool = False,
+    max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
 ) -> list[tuple[QuestionView, Grade | None, str | None]]:
     """Grade what is ungraded or failed (or every answer with ``everything``).
 
     Old grades are kept; the new one is appended and becomes the one shown. Returns, per
     question graded, the view before grading, the new grade (None on failure) and the error.
     """
-    engine = Interview(store, bank, session_id, grader, follow_ups=0)
+    engine = Interview(
+        store, bank, session_id, grader, follow_ups=0, max_answer_chars=max_answer_chars
+    )
     session = engine.session
     targets = [
-        v
-        for v in session.questions()
-        if v.answer.text.strip() and (everything or v.answer.status in ("ungraded", "failed"))
+        v for v in session.questions() if v.answer.text.strip() and (everything or v.needs_grading)
     ]
     results: list[tuple[QuestionView, Grade | None, str | None]] = []
     for view in targets:

@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interviewer.datafile import format_loc
 from interviewer.errors import ConfigError
+from interviewer.redaction import remember, url_secrets
+
+# About 25 minutes of speech, ten times a long answer: anything longer is kept, not graded.
+DEFAULT_MAX_ANSWER_CHARS = 20_000
 
 
 class Settings(BaseSettings):
@@ -54,6 +58,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("INTERVIEWER_TEMPERATURE", "temperature"),
     )
     seed: int | None = Field(default=0, validation_alias=AliasChoices("INTERVIEWER_SEED", "seed"))
+    max_answer_chars: int = Field(  # longer answers are kept but not graded (or sent)
+        default=DEFAULT_MAX_ANSWER_CHARS,
+        ge=0,
+        validation_alias=AliasChoices("INTERVIEWER_MAX_ANSWER_CHARS", "max_answer_chars"),
+    )
     concurrency: int = Field(
         default=8, ge=1, validation_alias=AliasChoices("INTERVIEWER_CONCURRENCY", "concurrency")
     )
@@ -95,10 +104,14 @@ def build_settings(**overrides: Any) -> Settings:
     """Build settings; ``overrides`` are command-line flags (None means "not given")."""
     given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise ConfigError(f"setting {format_loc(tuple(err['loc']))}: {err['msg']}") from exc
+    # every error message is redacted against these from now on (see interviewer.redaction)
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    remember(key, *url_secrets(settings.openai_base_url))
+    return settings
 
 
 @cache

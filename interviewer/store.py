@@ -12,7 +12,6 @@ else ``sessions.sqlite3`` in the per-user data dir (``platformdirs``).
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import sqlite3
 import threading
@@ -24,7 +23,14 @@ from typing import Any
 
 from interviewer.errors import NotFoundError
 from interviewer.grade import Grade
-from interviewer.records import AnswerRecord, AnswerStatus, GradeRecord, SessionRecord
+from interviewer.records import (
+    PENDING_STATUSES,
+    AnswerRecord,
+    AnswerStatus,
+    GradeRecord,
+    SessionRecord,
+)
+from interviewer.redaction import redact
 
 LATEST = frozenset({"last", "latest"})
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read and type
@@ -115,33 +121,6 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-
-
-_SECRET_PATTERNS = (
-    re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9_\-.=]{8,}"),
-    re.compile(r"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]{6,}"),
-)
-
-
-def redact(text: str, secrets_: tuple[str, ...] = ()) -> str:
-    """Remove API keys from an error message before it is stored."""
-    for s in secrets_:
-        if s:
-            text = text.replace(s, "[redacted]")
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
-    return text
-
-
-def _configured_secrets() -> tuple[str, ...]:
-    from interviewer.settings import get_settings
-
-    try:
-        key = get_settings().openai_api_key
-    except Exception:  # a broken .env must not stop an answer being saved
-        return ()
-    return (key.get_secret_value(),) if key else ()
 
 
 def default_db_path(flag: Path | str | None = None) -> Path:
@@ -287,7 +266,7 @@ class Store:
             args.append(status)
         if error is not None:
             sets.append("error = ?")
-            args.append(redact(error, _configured_secrets()))
+            args.append(redact(error))
         if delivery is not None:
             sets.append("delivery = ?")
             args.append(json.dumps(delivery))
@@ -296,17 +275,31 @@ class Store:
         with self._write() as db:
             db.execute(f"UPDATE answers SET {', '.join(sets)} WHERE id = ?", (*args, answer_id))
 
-    def save_grade(self, answer_id: int, grade: Grade) -> int:
-        """Append a grade to a main answer; it and its follow-ups become ``graded``."""
+    def save_grade(self, answer_id: int, grade: Grade, covers: list[int] | None = None) -> int:
+        """Append a grade to a main answer; the answers it ``covers`` become ``graded``.
+
+        ``covers`` lists the main answer and the follow-ups whose text was graded (default:
+        the main answer and every follow-up). A follow-up saved while grading ran is not in
+        it and stays pending, so it is graded next time instead of being lost.
+        """
+        ids = covers or [answer_id]
+        marks = ",".join("?" * len(ids))
         with self._write() as db:
             cur = db.execute(
                 "INSERT INTO grades (answer_id, created_at, grade) VALUES (?, ?, ?)",
                 (answer_id, _now(), grade.model_dump_json()),
             )
-            db.execute(
-                "UPDATE answers SET status = 'graded', error = NULL WHERE id = ? OR parent_id = ?",
-                (answer_id, answer_id),
-            )
+            if covers is None:
+                db.execute(
+                    "UPDATE answers SET status = 'graded', error = NULL"
+                    " WHERE id = ? OR parent_id = ?",
+                    (answer_id, answer_id),
+                )
+            else:
+                db.execute(
+                    f"UPDATE answers SET status = 'graded', error = NULL WHERE id IN ({marks})",
+                    ids,
+                )
             return int(cur.lastrowid or 0)
 
     def mark_failed(self, answer_id: int, error: str) -> None:
@@ -314,7 +307,7 @@ class Store:
         with self._write() as db:
             db.execute(
                 "UPDATE answers SET status = 'failed', error = ? WHERE id = ?",
-                (redact(error, _configured_secrets()), answer_id),
+                (redact(error), answer_id),
             )
 
     def finish_session(self, session_id: str) -> None:
@@ -364,19 +357,16 @@ class Store:
         return self._load([], [])
 
     def latest_unfinished(self) -> SessionRecord | None:
-        """The most recent session not finished yet (what ``resume`` continues)."""
+        """The most recent session not finished yet, or with pending work (what ``resume``
+        continues): answers left ungraded keep a session open for resume."""
+        marks = ",".join("?" * len(PENDING_STATUSES))
         rows = self._query(
-            "SELECT id FROM sessions WHERE finished_at IS NULL"
-            " ORDER BY started_at DESC, rowid DESC LIMIT 1"
+            "SELECT id FROM sessions s WHERE finished_at IS NULL OR EXISTS (SELECT 1 FROM"
+            f" answers a WHERE a.session_id = s.id AND a.status IN ({marks}))"
+            " ORDER BY started_at DESC, rowid DESC LIMIT 1",
+            PENDING_STATUSES,
         )
         return self.get_session(rows[0][0]) if rows else None
-
-    def ungraded_answers(self, session_id: str) -> list[AnswerRecord]:
-        """Main answers whose newest grading attempt is missing or failed."""
-        session = self.get_session(session_id)
-        return [
-            a for a in session.answers if a.kind == "answer" and a.status in ("ungraded", "failed")
-        ]
 
     def question_counts(self) -> dict[tuple[str, str], int]:
         """How often each (bank, question) was answered: selection favours fresh questions."""

@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from interviewer.bank import Bank, Question
 from interviewer.records import QuestionView, SessionRecord
+from interviewer.redaction import redact
 from interviewer.rubric import Rubric
 from interviewer.session import AnswerInput, StopInterview
 from interviewer.ui import console
@@ -86,8 +87,14 @@ class TerminalFrontend:
             self.out.print("[dim](skipped)[/dim]")
             return None
         elapsed = time.monotonic() - self._started
-        self._show_length(text, elapsed, follow_up)
         return AnswerInput(text=text, elapsed_seconds=round(elapsed, 1))
+
+    def answer_saved(self, question: Question, answer: AnswerInput, follow_up: bool) -> None:
+        """Only now, with the answer committed, is "Saved." true."""
+        if answer.status == "untranscribed":
+            self.out.print("[dim]Saved the recording.[/dim]")
+            return
+        self._show_length(answer.text, answer.elapsed_seconds or 0.0, follow_up)
 
     def grading(self, question: Question) -> AbstractContextManager[object]:
         if self.out.is_terminal:
@@ -96,7 +103,7 @@ class TerminalFrontend:
 
     def show_grading_failed(self, question: Question, error: str) -> None:
         self.out.print(
-            f"[red]Could not grade {question.id}:[/red] {escape(error)}\n"
+            f"[red]Could not grade {question.id}:[/red] {escape(redact(error))}\n"
             "[dim]Your answer is saved; grade it later with `interviewer regrade last`.[/dim]"
         )
 
@@ -234,7 +241,6 @@ class ScriptedFrontend(TerminalFrontend):
                 return None
             text = main
         self.out.print(f"[dim]{escape(text)}[/dim]")
-        self._show_length(text, 0.0, follow_up)
         return AnswerInput(text=text)
 
     def _show_length(self, text: str, elapsed: float, follow_up: bool) -> None:

@@ -32,6 +32,7 @@ class ListFrontend:
         self.scorecards: list[str] = []
         self.finished = None
         self.started_with: list[str] = []
+        self.saved: list[tuple[str, bool]] = []
 
     def start(self, session, bank, pending) -> None:
         self.started_with = [q.id for q in pending]
@@ -45,6 +46,9 @@ class ListFrontend:
         if isinstance(nxt, Exception):
             raise nxt
         return None if nxt is None else AnswerInput(nxt, elapsed_seconds=30.0)
+
+    def answer_saved(self, question, answer, follow_up) -> None:
+        self.saved.append((answer.text, follow_up))
 
     def grading(self, question):
         return nullcontext()

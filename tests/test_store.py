@@ -85,7 +85,8 @@ def test_mark_failed_keeps_the_answer_and_the_reason_without_the_key(store: Stor
     sid = store.create_session("bank", ["q1"])
     aid = store.add_answer(sid, "q1", "Q?", "My answer.")
     store.mark_failed(aid, "401 Unauthorized: Incorrect API key sk-test-abcdef123456 provided")
-    (answer,) = store.ungraded_answers(sid)
+    (view,) = store.get_session(sid).pending()
+    answer = view.answer
     assert answer.text == "My answer."
     assert answer.status == "failed"
     assert "401 Unauthorized" in answer.error

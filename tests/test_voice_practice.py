@@ -67,7 +67,8 @@ def test_failed_transcription_keeps_the_audio_and_regrade_finishes_it(
     )  # fmt: skip
     db = tmp_path / "s.sqlite3"
     result = practice(audio_dir, db)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # saved, not graded: not a success
+    assert "Saved the recording" in result.output and "Saved. 0 words" not in result.output
     assert "Not transcribed" in result.output and "regrade" in result.output
     with Store.open(db) as store:
         [answer] = store.get_session("last").answers

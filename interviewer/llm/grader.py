@@ -47,6 +47,7 @@ from interviewer.llm import render, verify
 from interviewer.llm.retry import AsyncSleep, Sleep, is_transient, policy
 from interviewer.llm.schema import GradeReply, schema_hash, strict_schema
 from interviewer.llm.templates import prompt_hash
+from interviewer.redaction import safe_url
 from interviewer.rubric import STAR_DIMENSIONS, Rubric
 from interviewer.settings import Settings
 
@@ -190,7 +191,7 @@ class LLMGrader:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _unavailable(self, exc: openai.APIError) -> GradingError:
-        where = self.settings.openai_base_url or "api.openai.com"
+        where = safe_url(self.settings.openai_base_url) or "api.openai.com"
         if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
             return LLMUnavailableError(
                 f"the server at {where} rejected the API key ({exc.status_code}): "

@@ -19,6 +19,7 @@ from tenacity import Retrying
 
 from interviewer.errors import ConfigError, DataError, LLMUnavailableError
 from interviewer.llm.retry import policy
+from interviewer.redaction import safe_url
 from interviewer.settings import Settings
 from interviewer.voice.audio import Audio, load_audio, wav_bytes
 from interviewer.voice.split import MAX_SECONDS, split_audio
@@ -128,7 +129,7 @@ class Transcriber:
                 with attempt:
                     return self.client.audio.transcriptions.create(**kwargs)
         except openai.APIError as exc:
-            where = self.settings.openai_base_url or "api.openai.com"
+            where = safe_url(self.settings.openai_base_url) or "api.openai.com"
             raise LLMUnavailableError(f"transcription at {where} failed: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
