@@ -210,3 +210,172 @@ def test_speak_uses_the_speech_endpoint_when_an_llm_is_configured(
     sent = json.loads(route.calls.last.request.content)
     assert sent["input"] == "Tell me about a time you failed." and sent["voice"] == "alloy"
     assert sent["response_format"] == "mp3" and "speech endpoint" in result.stderr
+
+
+# ``speak -o FILE`` writes the format FILE's extension names, or refuses before speaking.
+MAGIC = {
+    "wav": lambda b: b[:4] == b"RIFF" and b[8:12] == b"WAVE",
+    "flac": lambda b: b[:4] == b"fLaC",
+    "ogg": lambda b: b[:4] == b"OggS",
+    "opus": lambda b: b[:4] == b"OggS" and b"OpusHead" in b[:128],
+    "mp3": lambda b: b[:3] == b"ID3" or (b[0] == 0xFF and b[1] & 0xE0 == 0xE0 and b[1] & 0x06),
+}
+SF_FORMAT = {"wav": "WAV", "flac": "FLAC", "ogg": "OGG", "opus": "OGG", "mp3": "MP3"}
+
+
+def _writable_here(fmt: str) -> bool:
+    from interviewer.voice.audio import writable_formats
+
+    return f".{fmt}" in writable_formats()
+
+
+def _assert_speech_file(path: Path, fmt: str, min_seconds: float = 1.0) -> None:
+    data = path.read_bytes()
+    assert MAGIC[fmt](data), data[:16]
+    info = soundfile.info(str(path))
+    assert info.format == SF_FORMAT[fmt]
+    assert info.duration > min_seconds
+    samples, _ = soundfile.read(str(path))  # load_audio sends .opus to ffmpeg: read it here
+    assert np.abs(samples).max() > 0.05  # speech, not silence
+
+
+@needs_espeak
+class TestSpeakFormats:
+    @pytest.mark.parametrize("fmt", ["wav", "flac", "ogg", "mp3", "opus"])
+    def test_extension_names_the_format_written(self, tmp_path: Path, fmt: str):
+        if not _writable_here(fmt):
+            pytest.skip(f"this libsndfile cannot write {fmt} and ffmpeg is not installed")
+        out = tmp_path / f"q.{fmt}"
+        result = run_cli("speak", "Tell me about a time you failed.", "-o", str(out))
+        assert result.exit_code == 0, result.output
+        _assert_speech_file(out, fmt)
+        assert f"wrote {out} (espeak-ng" in result.stderr
+        assert list(tmp_path.iterdir()) == [out]  # no temporary file left beside it
+
+    def test_upper_case_extension_is_the_same_format(self, tmp_path: Path):
+        out = tmp_path / "Q.FLAC"
+        assert run_cli("speak", "Hello there.", "-o", str(out)).exit_code == 0
+        assert MAGIC["flac"](out.read_bytes())
+
+    @pytest.mark.parametrize("name", ["q.xyz", "q.m4a", "q"])
+    def test_unwritable_extension_is_refused_before_speaking(
+        self, tmp_path: Path, monkeypatch, name: str
+    ):
+        real_which = shutil.which
+        monkeypatch.setattr(shutil, "which", lambda n: None if n == "ffmpeg" else real_which(n))
+
+        def no_synthesis(*args, **kwargs):
+            raise AssertionError(f"synthesised before refusing: {args}")
+
+        monkeypatch.setattr(subprocess, "run", no_synthesis)
+        out = tmp_path / name
+        result = run_cli("speak", "Tell me about a time you failed.", "-o", str(out))
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        suffix = out.suffix
+        what = f"cannot write {suffix} audio" if suffix else "no extension"
+        assert lines[0].startswith(f"error: {out}: {what}")
+        formats = lines[0].split("; formats: ")[1].split(", ")
+        assert formats[:3] == ["wav", "flac", "ogg"]
+        assert ("mp3" in formats) == _writable_here("mp3")
+        assert "m4a" not in formats  # needs ffmpeg, hidden here
+        assert not out.exists()
+
+    @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="ffmpeg not installed")
+    def test_m4a_through_ffmpeg(self, tmp_path: Path):
+        out = tmp_path / "q.m4a"
+        result = run_cli("speak", "Tell me about a time you failed.", "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes()[4:8] == b"ftyp" and "m4a via ffmpeg" in result.stderr
+        assert load_audio(out).seconds > 1.0
+
+
+@needs_espeak
+class TestSpeakFormatsFromTheEndpoint:
+    """The endpoint is asked for the extension's format; what it cannot make is converted."""
+
+    @pytest.fixture(autouse=True)
+    def _llm(self, monkeypatch):
+        monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+
+    def _encoded(self, tmp_path: Path, fmt: str) -> bytes:
+        (tmp_path / "src").mkdir(exist_ok=True)
+        wav = speech(tmp_path / "src" / "a.wav")
+        if fmt == "wav":
+            return wav.read_bytes()
+        data, rate = soundfile.read(wav)
+        path = tmp_path / "src" / f"a.{fmt}"
+        soundfile.write(path, data, rate, format=SF_FORMAT[fmt])
+        return path.read_bytes()
+
+    def _speak(self, out: Path, httpx2_mock, reply: bytes):
+        route = httpx2_mock.post(f"{BASE_URL}/audio/speech").respond(200, content=reply)
+        result = run_cli("speak", "Tell me about a time you failed.", "-o", str(out))
+        asked = json.loads(route.calls.last.request.content)["response_format"]
+        return result, asked
+
+    def test_flac_is_asked_for_and_written_as_sent(self, tmp_path: Path, httpx2_mock):
+        reply = self._encoded(tmp_path, "flac")
+        out = tmp_path / "q.flac"
+        result, asked = self._speak(out, httpx2_mock, reply)
+        assert result.exit_code == 0, result.output
+        assert asked == "flac"
+        assert out.read_bytes() == reply
+        assert result.stderr.strip().endswith("(speech endpoint (tts-1))")
+
+    def test_ogg_the_endpoint_cannot_make_is_asked_as_wav_and_converted(
+        self, tmp_path: Path, httpx2_mock
+    ):
+        out = tmp_path / "q.ogg"
+        result, asked = self._speak(out, httpx2_mock, self._encoded(tmp_path, "wav"))
+        assert result.exit_code == 0, result.output
+        assert asked == "wav"
+        _assert_speech_file(out, "ogg")
+        assert "ogg via soundfile" in result.stderr
+
+    def test_a_server_that_ignores_the_format_is_converted(self, tmp_path: Path, httpx2_mock):
+        if not _writable_here("mp3"):
+            pytest.skip("this libsndfile cannot write mp3 and ffmpeg is not installed")
+        out = tmp_path / "q.mp3"
+        result, asked = self._speak(out, httpx2_mock, self._encoded(tmp_path, "wav"))
+        assert result.exit_code == 0, result.output
+        assert asked == "mp3"
+        _assert_speech_file(out, "mp3")
+
+    def test_an_undecodable_reply_writes_nothing(self, tmp_path: Path, httpx2_mock):
+        out = tmp_path / "q.wav"
+        result, asked = self._speak(out, httpx2_mock, b"\x00\x01" * 500)  # e.g. raw pcm
+        assert asked == "wav"
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"error: {out}: cannot turn the speech endpoint's reply into .wav: "
+        )
+        assert "interviewer-tts" not in result.stderr  # no temporary path in the message
+        assert not out.exists()
+
+    def test_aac_is_writable_only_because_the_endpoint_makes_it(
+        self, tmp_path: Path, httpx2_mock, monkeypatch
+    ):
+        real_which = shutil.which
+        monkeypatch.setattr(shutil, "which", lambda n: None if n == "ffmpeg" else real_which(n))
+        adts = bytes([0xFF, 0xF1, 0x50, 0x80, 0x02, 0x1F, 0xFC]) + b"\x00" * 64
+        out = tmp_path / "q.aac"
+        result, asked = self._speak(out, httpx2_mock, adts)
+        assert result.exit_code == 0, result.output
+        assert asked == "aac" and out.read_bytes() == adts
+
+    def test_a_reply_in_another_format_that_cannot_be_converted_says_so(
+        self, tmp_path: Path, httpx2_mock, monkeypatch
+    ):
+        real_which = shutil.which
+        monkeypatch.setattr(shutil, "which", lambda n: None if n == "ffmpeg" else real_which(n))
+        out = tmp_path / "q.aac"
+        result, asked = self._speak(out, httpx2_mock, self._encoded(tmp_path, "wav"))
+        assert asked == "aac"
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"error: {out}: cannot turn the speech endpoint's reply (wav) into .aac here; "
+        )
+        assert not out.exists()

@@ -33,9 +33,18 @@ def transcribe(
 
 def speak(
     text: str = typer.Argument(..., help="What to say."),
-    out: Path = typer.Option(..., "-o", "--out", help="Audio file to write (.wav or .mp3)."),
+    out: Path = typer.Option(
+        ...,
+        "-o",
+        "--out",
+        help="Audio file to write; its extension names the format: wav, flac, ogg, mp3, opus "
+        "(m4a, aac, webm with ffmpeg).",
+    ),
 ) -> None:
-    """Write speech to a file, with the speech endpoint or a local engine."""
+    """Write speech to a file, with the speech endpoint or a local engine.
+
+    An extension that cannot be written here is refused, naming the formats that can.
+    """
     from interviewer.settings import build_settings
     from interviewer.voice.tts import speak_to_file
 

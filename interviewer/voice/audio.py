@@ -90,3 +90,122 @@ def wav_bytes(audio: Audio) -> bytes:
     buffer = io.BytesIO()
     soundfile.write(buffer, audio.samples, audio.rate, format="WAV", subtype="PCM_16")
     return buffer.getvalue()
+
+
+# Writing: an output file's extension names its format. libsndfile (soundfile) writes these
+# itself when its build has the codec; ffmpeg, when installed, writes them and a few more.
+WRITE_NATIVE = {
+    ".wav": ("WAV", "PCM_16"),
+    ".flac": ("FLAC", "PCM_16"),
+    ".ogg": ("OGG", "VORBIS"),
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+    ".opus": ("OGG", "OPUS"),
+}
+WRITE_VIA_FFMPEG = (".wav", ".flac", ".ogg", ".mp3", ".opus", ".m4a", ".aac", ".webm")
+OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+# What the first bytes of a file must be for each extension (see ``sniff_format``).
+CONTAINS = {
+    ".wav": {"wav"},
+    ".flac": {"flac"},
+    ".ogg": {"ogg", "opus"},
+    ".opus": {"opus"},
+    ".mp3": {"mp3"},
+    ".aac": {"aac"},
+    ".m4a": {"m4a"},
+    ".webm": {"webm"},
+}
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The audio format ``data`` starts with: wav, flac, ogg, opus, mp3, aac, m4a, webm."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:4] == b"fLaC":
+        return "flac"
+    if data[:4] == b"OggS":
+        return "opus" if b"OpusHead" in data[:128] else "ogg"
+    if data[:3] == b"ID3":
+        return "mp3"
+    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
+        # an MPEG frame sync: layer bits 00 is AAC in ADTS, anything else MPEG audio
+        return "aac" if data[1] & 0x06 == 0 else "mp3"
+    if data[4:8] == b"ftyp":
+        return "m4a"
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm"
+    return None
+
+
+def _native_writer(suffix: str) -> tuple[str, str] | None:
+    """libsndfile's (format, subtype) for ``suffix`` when this build writes it, else None."""
+    spec = WRITE_NATIVE.get(suffix)
+    if spec is None:
+        return None
+    try:
+        _, soundfile, _ = _libs()
+    except (ConfigError, OSError):
+        return None
+    fmt, subtype = spec
+    if fmt in soundfile.available_formats() and subtype in soundfile.available_subtypes(fmt):
+        return spec
+    return None
+
+
+def writable_formats() -> list[str]:
+    """Extensions (with the dot) ``write_audio_file`` can turn a WAV into here."""
+    found = [suffix for suffix in WRITE_NATIVE if _native_writer(suffix)]
+    if shutil.which("ffmpeg"):
+        found += [suffix for suffix in WRITE_VIA_FFMPEG if suffix not in found]
+    return found or [".wav"]  # a WAV is always copied as it is
+
+
+def write_audio_file(
+    source: Path, out: Path, *, name: Path | None = None, what: str = "this audio"
+) -> str:
+    """Write ``source`` to ``out`` in the format ``out``'s extension names; says how.
+
+    Audio already in that format is copied as it is; else libsndfile re-encodes it, else
+    ffmpeg when installed. Raises ``DataError`` naming ``name`` (default ``out``: pass the
+    user's file when ``out`` is a temporary one) and ``what`` the source is when neither can.
+    """
+    name = name or out
+    suffix = out.suffix.lower()
+    found = sniff_format(source.read_bytes()[:128])
+    if found in CONTAINS.get(suffix, set()):
+        shutil.copyfile(source, out)
+        return "as is"
+    reason = ""
+    spec = _native_writer(suffix)
+    if spec is not None:
+        _, soundfile, soxr = _libs()
+        try:
+            data, rate = soundfile.read(str(source), dtype="float32")
+        except (RuntimeError, soundfile.LibsndfileError) as exc:
+            reason = str(getattr(exc, "error_string", exc))  # without the temporary path
+        else:
+            fmt, subtype = spec
+            if subtype == "OPUS" and rate not in OPUS_RATES:
+                data, rate = soxr.resample(data, rate, 48_000), 48_000
+            soundfile.write(str(out), data, rate, format=fmt, subtype=subtype)
+            return "soundfile"
+    if suffix in WRITE_VIA_FFMPEG and shutil.which("ffmpeg"):
+        cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(source), str(out)]
+        done = subprocess.run(cmd, capture_output=True, check=False)
+        if done.returncode == 0:
+            return "ffmpeg"
+        last = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["failed"]
+        raise DataError(name, None, f"ffmpeg cannot turn {what} into {suffix}: {last[0]}")
+    if reason:
+        raise DataError(name, None, f"cannot turn {what} into {suffix}: {reason}")
+    if found is not None and suffix in CONTAINS:  # e.g. a reply in another format than asked
+        formats = ", ".join(s.lstrip(".") for s in writable_formats())
+        message = f"cannot turn {what} ({found}) into {suffix} here; formats: {formats}"
+        raise DataError(name, None, message)
+    raise cannot_write(name, writable_formats())
+
+
+def cannot_write(out: Path, formats: list[str]) -> DataError:
+    """The one-line refusal for an output extension, naming the formats that can be written."""
+    suffix = out.suffix.lower()
+    what = f"cannot write {suffix} audio" if suffix else "no extension to name the audio format"
+    return DataError(out, None, f"{what}; formats: {', '.join(s.lstrip('.') for s in formats)}")
