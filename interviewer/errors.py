@@ -96,3 +96,9 @@ class AnswerTooLongError(GradingError):
             f"saved as it is; cut about {length - limit:,} characters "
             "(or raise INTERVIEWER_MAX_ANSWER_CHARS) to grade it"
         )
+
+
+def check_length(text: str, limit: int) -> None:
+    """Refuse to grade (or send) an answer over ``limit`` characters (0: no limit)."""
+    if limit and len(text) > limit:
+        raise AnswerTooLongError(len(text), limit)

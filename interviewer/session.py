@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from interviewer.bank import Bank, Question
-from interviewer.errors import GradingError
+from interviewer.errors import GradingError, check_length
 from interviewer.followups import choose_probe
 from interviewer.grade import Grade, Grader
 from interviewer.records import AnswerStatus, QuestionView, SessionRecord
@@ -47,14 +47,6 @@ def distrust(grade: Grade, rubric: Rubric) -> Grade:
 
 
 MAX_FOLLOW_UPS = 2
-
-
-def check_length(text: str, limit: int) -> None:
-    """Refuse to grade (or send) an answer over ``limit`` characters, saying how much to cut."""
-    if limit and len(text) > limit:
-        from interviewer.errors import AnswerTooLongError
-
-        raise AnswerTooLongError(len(text), limit)
 
 
 @dataclass

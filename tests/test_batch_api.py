@@ -82,7 +82,7 @@ def test_submit_poll_download_and_map_back(tmp_path: Path, rows: Path, httpx2_mo
     slept: list[float] = []
     with ResultWriter(out) as writer:
         result = BatchJob(bank, grader, writer, out, sleep=slept.append).run(good)
-    assert sorted(r.id for r, _ in result.graded) == ["a", "b"]
+    assert sorted(r.id for r, _ in result.table) == ["a", "b"]
     assert slept == [30.0]  # polled once more after "in_progress"
     uploaded = routes["upload"].calls.last.request
     assert b'name="purpose"' in uploaded.content and b"batch" in uploaded.content
@@ -108,8 +108,8 @@ def test_failed_request_in_the_job_is_recorded(tmp_path: Path, rows: Path, httpx
     with ResultWriter(out) as writer:
         result = BatchJob(bank, LLMGrader.from_settings(settings), writer, out,
                           sleep=lambda s: None).run(good)  # fmt: skip
-    assert [r.id for r, _ in result.graded] == ["b"]
-    assert "overloaded" in result.failed[0].message
+    assert [r.id for r, _ in result.table] == ["b"]
+    assert "overloaded" in result.failures[0].message
 
 
 @pytest.mark.httpx2(assert_all_called=False)
@@ -125,8 +125,8 @@ def test_rerun_resumes_the_saved_batch_instead_of_submitting_again(
     )
     out = tmp_path / "out.jsonl"
     state_path(out).write_text(json.dumps({"batch_id": "batch_1", "input_file_id": "file_in"}))
-    result = grade_file(rows, out=out, batch_api=True, quiet=True)
-    assert len(result.graded) == 2
+    result = grade_file(rows, out=out, batch_api=True, quiet=True, poll_seconds=0)
+    assert result.graded == 2
     assert routes["upload"].call_count == 0 and routes["create"].call_count == 0
 
 
@@ -138,11 +138,13 @@ def llm_env(monkeypatch):
 
 def test_a_warm_cache_submits_no_second_job(tmp_path: Path, rows: Path, llm_env, httpx2_mock):
     routes = mock_job(httpx2_mock, [line("a"), line("b")])
-    grade_file(rows, out=tmp_path / "first.jsonl", batch_api=True, quiet=True)
+    grade_file(rows, out=tmp_path / "first.jsonl", batch_api=True, quiet=True, poll_seconds=0)
     assert routes["create"].call_count == 1
 
-    again = grade_file(rows, out=tmp_path / "second.jsonl", batch_api=True, quiet=True)
-    assert again.cache_hits == 2 and len(again.graded) == 2
+    again = grade_file(
+        rows, out=tmp_path / "second.jsonl", batch_api=True, quiet=True, poll_seconds=0
+    )
+    assert again.cache_hits == 2 and again.graded == 2
     assert routes["upload"].call_count == 1 and routes["create"].call_count == 1
     assert not state_path(tmp_path / "second.jsonl").exists()
 
@@ -155,8 +157,10 @@ def test_a_server_error_while_polling_just_means_poll_again(
         respx.MockResponse(500, json={"error": {"message": "try later"}}),
         respx.MockResponse(200, json=batch("completed", output="file_out")),
     ]
-    result = grade_file(rows, out=tmp_path / "out.jsonl", batch_api=True, quiet=True)
-    assert len(result.graded) == 2 and routes["poll"].call_count == 2
+    result = grade_file(
+        rows, out=tmp_path / "out.jsonl", batch_api=True, quiet=True, poll_seconds=0
+    )
+    assert result.graded == 2 and routes["poll"].call_count == 2
 
 
 @pytest.mark.httpx2(assert_all_called=False)

@@ -57,7 +57,7 @@ def test_jsonl_missing_fields_duplicates_and_non_objects(tmp_path: Path) -> None
     assert [(e.line, e.message.split(": ", 1)[1]) for e in errors] == [
         (2, "missing field 'question_id'"),
         (3, "duplicate id 'a' (first on line 1)"),
-        (4, "expected an object with id, question_id, answer, got list"),
+        (4, "expected an object with id, question_id, answer; this line is a JSON array"),
     ]
 
 

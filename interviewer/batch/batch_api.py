@@ -84,8 +84,7 @@ class BatchJob:
                 todo.append(row)
                 continue
             self.writer.write_grade(row, hit)
-            result.graded.append((row, hit))
-            result.cache_hits += 1
+            result.add_grade(row, hit, cached=True)
         return todo
 
     def _has_state(self) -> bool:
@@ -103,18 +102,18 @@ class BatchJob:
             grade, error = self._finish(row, line)
             if grade is not None:
                 self.writer.write_grade(row, grade)
-                result.graded.append((row, grade))
+                result.add_grade(row, grade)
                 if self.cache is not None:
                     self.cache.put(self._key(row), grade)
             else:
                 failure = RowError(row.id, row.question_id, row.line, f"{row.id}: {error}")
                 self.writer.write_error(failure)
-                result.failed.append(failure)
+                result.add_failure(failure)
         for row in by_id.values():  # in the input, not in the job's output
             message = f"{row.id}: no reply in batch {batch_id} ({batch.status})"
             failure = RowError(row.id, row.question_id, row.line, message)
             self.writer.write_error(failure)
-            result.failed.append(failure)
+            result.add_failure(failure)
         state_path(self.out).unlink(missing_ok=True)
         return result
 

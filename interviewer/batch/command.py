@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
+from rich.markup import escape
+
 from interviewer.bank import get_bank
-from interviewer.batch.io import ResultWriter, read_done, read_rows
+from interviewer.batch.io import ResultWriter, Row, RowError, iter_rows, read_done
 from interviewer.batch.runner import BatchResult, BatchRunner
-from interviewer.errors import ConfigError, GradingError
+from interviewer.errors import ConfigError
 from interviewer.graders import describe_grader, make_grader
+from interviewer.redaction import redact
 from interviewer.rubric import STAR_DIMENSIONS
 from interviewer.settings import build_settings
 from interviewer.ui import console, print_table
@@ -34,38 +38,40 @@ def grade_file(
     quiet: bool = False,
     batch_api: bool = False,
     batch_id: str | None = None,
+    fmt: str | None = None,
+    poll_seconds: float | None = None,
 ) -> BatchResult:
-    """Grade every row of ``input_path``; rows already in ``out`` are skipped (resume)."""
+    """Grade every row of ``input_path``; rows already in ``out`` are skipped (resume).
+
+    Rows stream from the file to the grader to ``out``: memory stays flat as the input
+    grows. Input problems found before grading (unknown format, unreadable file, a CSV
+    header without the needed columns) raise DataError (exit 2); bad rows are error lines.
+    """
     settings = build_settings(grader=grader, model=model, concurrency=concurrency)
     the_bank = get_bank(bank, bank_dir or settings.bank_dir)
-    rows, errors = read_rows(input_path, the_bank)
+    rows = iter_rows(input_path, the_bank, fmt)
+    first = next(rows, None)  # raises DataError now, before anything is written
     out = out or default_output(input_path)
     err = console(stderr=True)
     err.print(f"Grading with {describe_grader(settings)}.")
-    for e in errors:
-        err.print(f"[yellow]skipped[/yellow] {e.message}")
     done = read_done(out)
-    todo = [r for r in rows if r.id not in done]
     if done:
-        err.print(f"Resuming: {len(rows) - len(todo)} already graded in {out}.")
+        err.print(f"Resuming: {len(done)} already graded in {out}.")
     grader_obj = make_grader(settings)
     cache = None
     if use_cache and grader_obj.kind == "llm":
         from interviewer.batch.cache import GradeCache, default_cache_path
 
         cache = GradeCache(default_cache_path(settings))
+    todo = (
+        item
+        for item in chain([first] if first is not None else [], rows)
+        if not (isinstance(item, Row) and item.id in done)
+    )
     with ResultWriter(out) as writer:
-        for e in errors:
-            if e.id is None or e.id not in done:
-                writer.write_error(e)
         if batch_api or batch_id:
-            from interviewer.batch.batch_api import BatchJob
-            from interviewer.llm.grader import LLMGrader
-
-            if not isinstance(grader_obj, LLMGrader):
-                raise ConfigError("--batch-api needs the LLM grader: configure an LLM")
-            job = BatchJob(the_bank, grader_obj, writer, out, cache=cache)
-            result = job.run(todo, batch_id)
+            result = _batch_api(the_bank, grader_obj, writer, out, cache, todo, batch_id,
+                                poll_seconds)  # fmt: skip
         else:
             runner = BatchRunner(
                 the_bank,
@@ -77,23 +83,43 @@ def grade_file(
                 show_progress=not quiet and err.is_terminal,
             )
             result = runner.run(todo)
-    result.failed[:0] = errors
     if not quiet and result.graded:
         _summary(result)
     err.print(
-        f"Wrote {out}: {len(result.graded)} graded"
+        f"Wrote {out}: {result.graded} graded"
         + (f" ({result.cache_hits} from cache)" if result.cache_hits else "")
-        + f", {len(result.failed)} failed."
+        + f", {result.failed} failed."
     )
-    for f in result.failed[len(errors) :]:
-        err.print(f"[red]failed[/red] {f.message}")
-    if result.failed and not result.graded and todo:
-        raise GradingError("no row could be graded")
+    for f in result.failures:
+        err.print(f"[red]failed[/red] {escape(redact(f.message))}")
+    if result.failed > len(result.failures):
+        err.print(f"... and {result.failed - len(result.failures)} more: see the error lines.")
+    return result
+
+
+def _batch_api(bank, grader_obj, writer, out, cache, todo, batch_id, poll_seconds) -> BatchResult:
+    from interviewer.batch.batch_api import BatchJob
+    from interviewer.llm.grader import LLMGrader
+
+    if not isinstance(grader_obj, LLMGrader):
+        raise ConfigError("--batch-api needs the LLM grader: configure an LLM")
+    rows: list[Row] = []
+    errors: list[RowError] = []
+    for item in todo:  # a Batch API job is uploaded whole: the rows are gathered first
+        (rows if isinstance(item, Row) else errors).append(item)  # type: ignore[arg-type]
+    job = BatchJob(bank, grader_obj, writer, out, cache=cache)
+    if poll_seconds is not None:
+        job.poll_seconds = poll_seconds
+    for e in errors:
+        writer.write_error(e)
+    result = job.run(rows, batch_id)
+    for e in errors:
+        result.add_failure(e)
     return result
 
 
 def _summary(result: BatchResult) -> None:
-    rows = sorted(result.graded, key=lambda rg: rg[0].line)
+    rows = sorted(result.table, key=lambda rg: rg[0].line)
     headers = ["id", "question", "overall", *(SHORT[d] for d in STAR_DIMENSIONS), "flags"]
     table = [
         [
@@ -105,8 +131,9 @@ def _summary(result: BatchResult) -> None:
         ]
         for row, g in rows
     ]
-    if rows:
-        n = len(rows)
-        avg = [f"{sum(g.star()[d].score for _, g in rows) / n:.1f}" for d in STAR_DIMENSIONS]
-        table.append(["average", "", f"{sum(g.overall for _, g in rows) / n:.0f}", *avg, ""])
+    n = result.graded
+    avg = [f"{result.score_sums.get(d, 0) / n:.1f}" for d in STAR_DIMENSIONS]
+    if n > len(rows):
+        table.append([f"({n - len(rows)} more)", "", "", *([""] * len(STAR_DIMENSIONS)), ""])
+    table.append(["average", "", f"{result.overall_sum / n:.0f}", *avg, ""])
     print_table(headers, table, title="Grades")

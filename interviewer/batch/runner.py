@@ -8,6 +8,7 @@ as an error line and the batch goes on.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,19 +17,42 @@ from interviewer.bank import Bank
 from interviewer.batch.cache import GradeCache, grade_key, grader_identity
 from interviewer.batch.io import ResultWriter, Row, RowError
 from interviewer.batch.limiter import AdaptiveLimiter
-from interviewer.errors import GradingError
+from interviewer.errors import GradingError, check_length
 from interviewer.grade import Grade, Grader
 from interviewer.rubric import Rubric, build_rubric
 from interviewer.settings import Settings
 
+KEPT_FAILURES = 50  # failures kept to print; every one is in the output file
+KEPT_ROWS = 200  # rows kept for the summary table; the averages cover every row
+
 
 @dataclass
 class BatchResult:
-    graded: list[tuple[Row, Grade]] = field(default_factory=list)
-    failed: list[RowError] = field(default_factory=list)
+    """Counts and running sums, so memory stays flat however many rows are graded."""
+
+    graded: int = 0
+    failed: int = 0
     cache_hits: int = 0
     max_in_flight: int = 0
     rate_limited: int = 0
+    failures: list[RowError] = field(default_factory=list)
+    table: list[tuple[Row, Grade]] = field(default_factory=list)
+    overall_sum: int = 0
+    score_sums: dict[str, int] = field(default_factory=dict)
+
+    def add_grade(self, row: Row, grade: Grade, cached: bool = False) -> None:
+        self.graded += 1
+        self.cache_hits += cached
+        self.overall_sum += grade.overall
+        for name, dim in grade.star().items():
+            self.score_sums[name] = self.score_sums.get(name, 0) + dim.score
+        if len(self.table) < KEPT_ROWS:
+            self.table.append((row, grade))
+
+    def add_failure(self, failure: RowError) -> None:
+        self.failed += 1
+        if len(self.failures) < KEPT_FAILURES:
+            self.failures.append(failure)
 
 
 @dataclass
@@ -49,32 +73,52 @@ class BatchRunner:
             self._rubrics[question_id] = build_rubric(self.bank, question_id)
         return self._rubrics[question_id]
 
-    def run(self, rows: list[Row]) -> BatchResult:
+    def run(self, rows: Iterable[Row | RowError]) -> BatchResult:
         return asyncio.run(self.arun(rows))
 
-    async def arun(self, rows: list[Row]) -> BatchResult:
+    async def arun(self, rows: Iterable[Row | RowError]) -> BatchResult:
+        """Grade ``rows`` as they stream in; a ``RowError`` is written as it comes.
+
+        At most a window of rows is in flight (twice the concurrency), so a 20,000-row
+        file costs the memory of a few dozen.
+        """
         result = BatchResult()
         limiter = AdaptiveLimiter(self.concurrency)
         if hasattr(self.grader, "on_rate_limited"):
             self.grader.on_rate_limited = limiter.on_rate_limited  # type: ignore[attr-defined]
         identity = grader_identity(self.grader, self.settings)
-        with self._progress(len(rows)) as advance:
+        window = max(16, 2 * self.concurrency)
+        with self._progress() as advance:
+
+            def fail(failure: RowError) -> None:
+                self.writer.write_error(failure)
+                result.add_failure(failure)
 
             async def one(row: Row) -> None:
                 grade, hit, error = await self._grade(row, identity, limiter)
                 if grade is not None:
                     self.writer.write_grade(row, grade)
-                    result.graded.append((row, grade))
-                    result.cache_hits += hit
+                    result.add_grade(row, grade, cached=hit)
                 else:
-                    failure = RowError(row.id, row.question_id, row.line, error or "failed")
-                    self.writer.write_error(failure)
-                    result.failed.append(failure)
+                    fail(RowError(row.id, row.question_id, row.line, error or "failed"))
                 advance()
 
+            pending: set[asyncio.Task[None]] = set()
             try:
-                await asyncio.gather(*(one(row) for row in rows))
+                for item in rows:
+                    if isinstance(item, RowError):
+                        fail(item)
+                        continue
+                    if len(pending) >= window:
+                        _, pending = await asyncio.wait(
+                            pending, return_when=asyncio.FIRST_COMPLETED
+                        )
+                    pending.add(asyncio.create_task(one(item)))
+                if pending:
+                    await asyncio.gather(*pending)
             finally:
+                for task in pending:
+                    task.cancel()
                 await _close_async_client(self.grader)
         result.max_in_flight = limiter.max_in_flight
         result.rate_limited = limiter.rate_limited
@@ -84,6 +128,10 @@ class BatchRunner:
         self, row: Row, identity: dict[str, Any], limiter: AdaptiveLimiter
     ) -> tuple[Grade | None, bool, str | None]:
         rubric = self.rubric(row.question_id)
+        try:
+            check_length(row.answer, self.settings.max_answer_chars)
+        except GradingError as exc:
+            return None, False, f"{row.id}: {exc}"
         cached = self.cache is not None and self.grader.kind == "llm"
         key = grade_key(identity, row.question, rubric, row.answer) if cached else ""
         if cached and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
@@ -101,10 +149,10 @@ class BatchRunner:
             self.cache.put(key, grade)  # type: ignore[union-attr]
         return grade, False, None
 
-    def _progress(self, total: int):
-        if not self.show_progress or total == 0:
+    def _progress(self):
+        if not self.show_progress:
             return nullcontext(lambda: None)
-        return _rich_progress(total)
+        return _rich_progress(None)
 
 
 async def _close_async_client(grader: Grader) -> None:
@@ -125,7 +173,7 @@ async def _close_async_client(grader: Grader) -> None:
 class _rich_progress:
     """A rich progress bar with rate and ETA; a context manager yielding ``advance``."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int | None) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,

@@ -23,11 +23,19 @@ def grade(
         False, "--batch-api", help="Send as an OpenAI Batch API job (cheaper, slower)."
     ),
     batch_id: str | None = typer.Option(None, "--batch-id", help="Resume this Batch API job."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="jsonl or csv, when the extension does not say."
+    ),
 ) -> None:
-    """Grade a file of answers; results are appended as they finish, so a rerun resumes."""
+    """Grade a file of answers; results are appended as they finish, so a rerun resumes.
+
+    Exit codes: 0 every row graded; 1 some rows failed (the summary says how many, the
+    output has an "error" line for each); 2 usage or input errors found before grading
+    (unknown format, unreadable file, a CSV header without id, question_id, answer).
+    """
     from interviewer.batch.command import grade_file
 
-    grade_file(
+    result = grade_file(
         input_path,
         out=out,
         bank=bank,
@@ -39,4 +47,7 @@ def grade(
         quiet=quiet,
         batch_api=batch_api,
         batch_id=batch_id,
+        fmt=fmt,
     )
+    if result.failed:
+        raise typer.Exit(1)
