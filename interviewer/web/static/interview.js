@@ -39,28 +39,49 @@
   }
 
   // Play the question aloud: the server's speech endpoint when one is configured, else the
-  // browser's own speech synthesis.
+  // browser's own speech synthesis. If the endpoint fails (a 503, a network error), the
+  // browser reads the question instead, with a short notice, and the endpoint is not
+  // asked again on this page.
   var play = document.getElementById("play-question");
   var box = document.querySelector(".speech");
   if (play && box) {
     var url = box.getAttribute("data-speech-url");
     var textEl = document.getElementById(box.getAttribute("data-speech-text-id"));
     var player = document.getElementById("question-audio");
-    if (url || "speechSynthesis" in window) {
+    var canSynthesise = "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
+    var readInBrowser = function (notice) {
+      if (!canSynthesise) {
+        say("Could not play the question audio. Read the question above.");
+        return;
+      }
+      window.speechSynthesis.cancel();
+      var u = new SpeechSynthesisUtterance(textEl ? textEl.textContent : "");
+      u.lang = document.documentElement.lang || "en";
+      window.speechSynthesis.speak(u);
+      say(notice || "Reading the question aloud.");
+    };
+    var serverFailed = function () {
+      url = "";
+      readInBrowser("The server's voice is not available, so your browser reads the question instead.");
+    };
+    if (url || canSynthesise) {
       play.hidden = false;
       play.addEventListener("click", function () {
-        if (url) {
-          player.src = url;
-          player.play().then(function () { say("Playing the question."); }, function () {
-            say("Could not play the question audio.");
-          });
-        } else {
-          window.speechSynthesis.cancel();
-          var u = new SpeechSynthesisUtterance(textEl ? textEl.textContent : "");
-          u.lang = document.documentElement.lang || "en";
-          window.speechSynthesis.speak(u);
-          say("Reading the question aloud.");
+        if (!url) {
+          readInBrowser("");
+          return;
         }
+        player.src = url;
+        player.play().then(function () { say("Playing the question."); }, function (err) {
+          if (err && err.name === "AbortError") {
+            return;  // a second click started a new load; that one reports
+          }
+          if (err && err.name === "NotAllowedError") {
+            say("Could not play the question audio.");
+          } else {
+            serverFailed();
+          }
+        });
       });
     }
   }

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
+from interviewer.errors import NotFoundError
+from interviewer.redaction import redact
 from interviewer.web import service
 from interviewer.web.security import checked_form
 from interviewer.web.uploads import check_audio
 from interviewer.web.views.interview import _elapsed, _go, grading_failed
+
+log = logging.getLogger(__name__)
 
 
 async def upload(request: Request) -> Response:
@@ -38,12 +44,32 @@ async def upload(request: Request) -> Response:
     return _go(request, "scorecard", **request.path_params)
 
 
+SPEECH_FAILED = "Speech is not available right now; the browser reads the question instead."
+
+
 async def speech(request: Request) -> Response:
-    """The question as speech from the configured TTS endpoint (404 when there is none)."""
+    """The question as speech from the configured TTS endpoint (404 when there is none).
+
+    When the endpoint fails this is a short 503, not an error page: the page falls back to
+    the browser's own speech synthesis. The log gets one line, without a traceback, and
+    nothing is re-raised: an escaped exception made the server drop the keep-alive
+    connection, so the page's next request failed too.
+    """
     config: service.WebConfigLike = request.app.state.config
     if not service.can_speak(config):
         raise HTTPException(404, "No speech endpoint is configured; the browser reads aloud.")
-    audio, media_type = await run_in_threadpool(
-        service.question_speech, config, **request.path_params
-    )
+    sid, qid = request.path_params["sid"], request.path_params["qid"]
+    try:
+        audio, media_type = await run_in_threadpool(service.question_speech, config, sid, qid)
+    except NotFoundError:
+        raise  # an unknown session or question is a 404 page, as everywhere
+    except Exception as exc:
+        log.warning("speech for %s/%s failed: %s", sid, qid, _one_line(exc))
+        return PlainTextResponse(SPEECH_FAILED, status_code=503, headers={"retry-after": "60"})
     return Response(audio, media_type=media_type)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The failure in one short line, with anything that looks like a key masked."""
+    text = redact(" ".join(str(exc).split())) or "no detail"
+    return f"{type(exc).__name__}: {text[:300]}"
