@@ -92,8 +92,7 @@ def test_a_typed_interview_runs_end_to_end_to_the_report(page) -> None:  # type:
         page.get_by_role("button", name="Finish and see the report").click()
 
         expect(page.get_by_role("heading", level=1)).to_contain_text("Report for session")
-        report = page.frame_locator("iframe.report")
-        expect(report.locator("body")).to_contain_text("debugged a production ML system")
+        expect(page.locator("#report")).to_contain_text("debugged a production ML system")
         assert page.dialogs == []
 
 
@@ -109,9 +108,8 @@ def test_an_injected_script_answer_stays_inert(page) -> None:  # type: ignore[no
         expect(shown).to_contain_text('<script>alert("owned")</script>')
         assert page.locator("#answer-shown script, #answer-shown img").count() == 0
         page.get_by_role("button", name="Finish and see the report").click()
-        expect(page.frame_locator("iframe.report").locator("body")).to_contain_text(
-            'alert("owned")'
-        )
+        expect(page.locator("#report")).to_contain_text('alert("owned")')
+        assert page.locator("#report script, #report img").count() == 0
         assert page.dialogs == []
 
 
@@ -228,3 +226,87 @@ def test_start_page_lists_the_built_in_bank(page) -> None:  # type: ignore[no-un
         )
         link = page.get_by_role("link", name="Choose questions from Problem Solving")
         assert link.get_attribute("href") == "/banks/ml-problem-solving"
+
+
+# Every element's right edge, against the viewport: what sticks out makes a phone scroll.
+_WIDEST = """() => {
+  const limit = window.innerWidth + 1;
+  const wide = [...document.querySelectorAll("body *")]
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, r]) => r.width > 0 && r.right > limit)
+    .map(([el, r]) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+         (el.className && typeof el.className === "string" ? "." + el.className : "") +
+         " right=" + Math.round(r.right));
+  return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide: wide};
+}"""
+
+
+def _fits(page) -> None:  # type: ignore[no-untyped-def]
+    found = page.evaluate(_WIDEST)
+    assert found["scroll"] <= found["inner"], found
+    assert found["wide"] == [], found
+
+
+def test_on_a_phone_the_scorecard_is_cards_that_fit_and_the_report_is_inline(browser) -> None:  # type: ignore[no-untyped-def]
+    """375 px wide: nothing wider than the screen, one card per STAR part, no iframe."""
+    expect = sync_api.expect
+    long_word = " See https://example.com/" + "a-very-long-path-segment" * 6 + " for the details."
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        with _server(grader="offline") as base:
+            _choose(page, base, ["q1"], follow_ups="1")
+            _fits(page)
+            page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(
+                STRONG + long_word
+            )
+            page.get_by_role("button", name="Submit answer").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Scorecard for question 1")
+            _fits(page)
+            cards = page.locator("table.scorecard > tbody.as-card")
+            expect(cards).to_have_count(6)
+            first = cards.first.bounding_box()
+            assert first is not None and first["width"] <= 375
+            assert page.locator("table.scorecard > thead").is_hidden() or (
+                page.locator("table.scorecard > thead").bounding_box()["height"] <= 1
+            )
+            for label in ("Score", "What it means", "Evidence from your answer"):
+                content = cards.first.locator(f'td[data-label="{label}"]').evaluate(
+                    "el => getComputedStyle(el, '::before').content"
+                )
+                assert label in content
+            # "What it means" was squeezed to a word per line: now it has the card's width
+            meaning = cards.first.locator("td.meaning").bounding_box()
+            assert meaning is not None and meaning["width"] >= 0.8 * first["width"]
+            finish = page.get_by_role("button", name="Finish and see the report")
+            if finish.count() == 0:  # a follow-up is due: skip it
+                finish = page.get_by_role("button", name=re.compile("^Finish"))
+            finish.click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Report for session")
+            assert page.locator("iframe").count() == 0
+            expect(page.locator("#report")).to_contain_text("STAR scorecard")
+            _fits(page)
+    finally:
+        context.close()
+
+
+def test_when_the_speech_endpoint_fails_the_browser_reads_the_question(page, httpx2_mock) -> None:  # type: ignore[no-untyped-def]
+    """The server's voice fails (503): the page says so and uses speech synthesis."""
+    route = httpx2_mock.post("https://llm.test/v1/audio/speech").respond(
+        500, json={"error": {"message": "tts is down"}}
+    )
+    settings = {"grader": "offline", "openai_api_key": "test-key", "openai_base_url":
+                "https://llm.test/v1"}  # fmt: skip
+    with _server(**settings) as base:
+        page.add_init_script(
+            "window.__spoken = [];window.speechSynthesis.speak = u => window.__spoken.push(u.text);"
+        )
+        _choose(page, base, ["q1"])
+        page.get_by_role("button", name="Play the question aloud").click()
+        sync_api.expect(page.locator("#status")).to_contain_text(
+            "browser reads the question instead"
+        )
+        assert route.call_count >= 1
+        spoken = page.evaluate("window.__spoken")
+        assert spoken == [page.locator("#question-text").inner_text()]
+        assert page.dialogs == []

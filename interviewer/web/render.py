@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from interviewer.rubric import dimension_names
 from interviewer.web.security import CSRF_FIELD, csrf_token
+from interviewer.web.service import follow_up_changes
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -32,6 +33,8 @@ templates = Jinja2Templates(env=_env)
 
 DIMENSION_NAMES = dimension_names()
 _env.filters["dimension_name"] = lambda d: DIMENSION_NAMES.get(d, str(d).replace("_", " "))
+# How each follow-up moved the grade, for the scorecard (from the grades the answer keeps).
+_env.filters["follow_up_changes"] = follow_up_changes
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -437,3 +437,75 @@ def answer_audio(
             return Outcome(answer_id, UNTRANSCRIBED)
         store.update_answer(answer_id, text=heard.text, status="ungraded", delivery=heard.delivery)
         return Outcome(answer_id, _grade(engine, answer_id))
+
+
+def report_view(config: WebConfigLike, sid: str) -> tuple[SessionRecord, str]:
+    """The session and its report's content (with the trend up to it), for an inline page.
+
+    The content is ``Markup``: HTML the report's autoescaped templates made, safe to insert.
+    """
+    from interviewer.history import history_points
+    from interviewer.report.model import build_report
+    from interviewer.report.render import render_body
+
+    with open_store(config) as store:
+        session = store.get_session(sid)
+        history = history_points(store.list_sessions(), session.id)
+    report = build_report(session, get_bank(config, session.bank_id), history)
+    return session, render_body(report)
+
+
+def report_download(config: WebConfigLike, sid: str) -> str:
+    """The one-file HTML report, with the trend up to this session (as the CLI writes it)."""
+    from interviewer.history import history_points
+    from interviewer.report import render_report
+
+    with open_store(config) as store:
+        session = store.get_session(sid)
+        history = history_points(store.list_sessions(), session.id)
+    return render_report(session, get_bank(config, session.bank_id), "html", history)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """How one follow-up answer moved the grade: STAR parts that changed, and the overall."""
+
+    prompt: str
+    parts: list[tuple[str, int, int]]  # (dimension id, before, after), changed ones only
+    overall: tuple[int, int]
+
+
+def follow_up_changes(view: QuestionView) -> list[ScoreChange]:
+    """Per follow-up: the grade stored just before it against the grade that came after.
+
+    A main answer keeps every grade (oldest first), so "before" is the last grade stored
+    before the follow-up was given and "after" the last one stored before the next
+    follow-up (or the latest). A follow-up not graded yet has no change to show.
+    """
+    grades = view.answer.grades
+    changes = []
+    for i, follow in enumerate(view.follow_ups):
+        until = view.follow_ups[i + 1].created_at if i + 1 < len(view.follow_ups) else None
+        before = [g for g in grades if g.created_at < follow.created_at]
+        after = [
+            g
+            for g in grades
+            if g.created_at > follow.created_at and (not until or g.created_at < until)
+        ]
+        if not before or not after:
+            continue
+        old, new = before[-1].grade, after[-1].grade
+        old_star, new_star = old.star(), new.star()
+        parts = [
+            (dim, old_star[dim].score, new_star[dim].score)
+            for dim in new_star
+            if dim in old_star and old_star[dim].score != new_star[dim].score
+        ]
+        changes.append(ScoreChange(follow.prompt, parts, (old.overall, new.overall)))
+    return changes
+
+
+def unfinished_ids(config: WebConfigLike) -> set[str]:
+    """Sessions not finished yet: the history page offers to continue them."""
+    with open_store(config) as store:
+        return {s.id for s in store.list_sessions() if not s.finished}

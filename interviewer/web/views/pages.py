@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from interviewer.web import service
-from interviewer.web.render import render
+from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import REPORT_CSP
+
+CONTINUE_LIMIT = 5  # unfinished sessions on the start page; the rest are in the history
 
 
 def _config(request: Request) -> service.WebConfigLike:
@@ -18,12 +20,14 @@ def _config(request: Request) -> service.WebConfigLike:
 async def home(request: Request) -> Response:
     config = _config(request)
     banks, sessions = await run_in_threadpool(service.home_data, config)
+    unfinished = [s for s in sessions if not s.finished]  # newest first
     return render(
         request,
         "home.html",
         title="Start",
         banks=banks,
-        unfinished=[s for s in sessions if not s.finished],
+        unfinished=unfinished[:CONTINUE_LIMIT],
+        more_unfinished=max(0, len(unfinished) - CONTINUE_LIMIT),
         finished=[s for s in sessions if s.finished][:10],
         grader_label=service.grader_label(config),
     )
@@ -44,13 +48,15 @@ async def choose_questions(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
+    """The report inline, under the page's own stylesheet and CSP (no frame, no inline style)."""
     config = _config(request)
-    session = await run_in_threadpool(service.get_session, config, request.path_params["sid"])
+    session, body = await run_in_threadpool(service.report_view, config, request.path_params["sid"])
     return render(
         request,
         "report.html",
         title=f"Report {session.id}",
         session=session,
+        body=body,
         report_file=str(request.app.url_path_for("report_file", sid=session.id)),
     )
 
@@ -58,11 +64,21 @@ async def report(request: Request) -> Response:
 async def report_file(request: Request) -> Response:
     """The report module's own self-contained HTML, served as is (no script allowed)."""
     config = _config(request)
-    html = await run_in_threadpool(service.report_html, config, request.path_params["sid"])
+    html = await run_in_threadpool(service.report_download, config, request.path_params["sid"])
     return HTMLResponse(html, headers={"content-security-policy": REPORT_CSP})
 
 
 async def history(request: Request) -> Response:
     config = _config(request)
     data = await run_in_threadpool(service.history_data, config)
-    return render(request, "history.html", title="History", **data)
+    unfinished = await run_in_threadpool(service.unfinished_ids, config)
+    return render(request, "history.html", title="History", unfinished=unfinished, **data)
+
+
+async def favicon(request: Request) -> Response:
+    """``/favicon.ico``, for clients that ask for it without reading the pages' icon links."""
+    return FileResponse(
+        STATIC_DIR / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"cache-control": "public, max-age=86400"},
+    )
