@@ -2,7 +2,8 @@
 
 Runs the app in-process on a free loopback port with the offline grader and a throw-away
 database, drives Debian's Chromium with Playwright through one short interview, and
-saves a picture of each page. Run: ``.venv/bin/python scripts/screenshots.py``.
+saves a picture of each page, and the scorecard once more at a phone's width (375 px).
+Run: ``.venv/bin/python scripts/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def main() -> int:
         shot("3-question")
         page.get_by_role("button", name="Submit answer").click()
         shot("4-scorecard")
+        page.set_viewport_size({"width": 375, "height": 812})  # a phone: one card per part
+        shot("8-scorecard-phone")
+        page.set_viewport_size({"width": 1100, "height": 900})
         page.get_by_role("link", name="Next question").click()
         page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(SECOND)
         page.get_by_role("button", name="Submit answer").click()
@@ -71,6 +75,17 @@ def main() -> int:
         page.get_by_role("button", name=re.compile("^Finish")).click()
         page.wait_for_timeout(300)
         shot("6-report")
+        # a second, shorter session so the history has a trend to draw
+        page.goto(base + "/")
+        page.get_by_role("link", name=re.compile("^Choose questions from")).first.click()
+        for box in page.get_by_role("checkbox").all():
+            box.uncheck()
+        page.locator("#q-q2").check()
+        page.get_by_label("Follow-up questions per answer").select_option("0")
+        page.get_by_role("button", name="Start the interview").click()
+        page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(FIRST)
+        page.get_by_role("button", name="Submit answer").click()
+        page.get_by_role("button", name=re.compile("^Finish")).click()
         page.goto(base + "/history")
         shot("7-history")
         browser.close()
