@@ -81,8 +81,29 @@ class Bank(StrictModel):
         raise NotFoundError(f"bank {self.id!r} has no theme {theme_id!r}")
 
 
+_LOADED: dict[tuple[str, int, int], Bank] = {}  # (file, mtime, size) -> bank: banks are frozen
+
+
 def load_bank(path: Path) -> Bank:
-    """Load and check one bank file; errors name the file and the field path."""
+    """Load and check one bank file; errors name the file and the field path.
+
+    A file loaded before and unchanged since (same mtime and size) is not parsed again:
+    the web app looks banks up on every request.
+    """
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    bank = _load_bank(path)
+    if key is not None:
+        _LOADED[key] = bank
+    return bank
+
+
+def _load_bank(path: Path) -> Bank:
     bank = load_model(Bank, path)
     theme_ids = {t.id for t in bank.themes}
     for qi, q in enumerate(bank.questions):

@@ -38,7 +38,8 @@ class AnswerRecord(BaseModel):
     id: int
     session_id: str
     question_id: str
-    kind: Literal["answer", "follow_up"] = "answer"
+    # "extra": a duplicate stored before one answer per question was enforced (kept, not shown)
+    kind: Literal["answer", "follow_up", "extra"] = "answer"
     parent_id: int | None = None
     prompt: str = Field(description="what was asked: the question, or the follow-up probe")
     text: str

@@ -188,7 +188,8 @@ class Interview:
 
     def submit_follow_up(self, answer_id: int, probe: str, answer: AnswerInput) -> int:
         """Save the answer to a probe, attached to its main answer."""
-        main = self.view(answer_id).answer
+        view = self.view(answer_id)
+        main = view.answer
         return self.store.add_answer(
             self.session_id,
             main.question_id,
@@ -196,6 +197,7 @@ class Interview:
             answer.text,
             kind="follow_up",
             parent_id=answer_id,
+            slot=len(view.follow_ups),
             elapsed_seconds=answer.elapsed_seconds,
             audio_path=answer.audio_path,
             status=answer.status,

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from interviewer.errors import NotFoundError
+from interviewer.errors import AnswerExistsError, NotFoundError
 from interviewer.grade import Grade
 from interviewer.records import (
     PENDING_STATUSES,
@@ -33,6 +33,8 @@ from interviewer.records import (
 from interviewer.redaction import redact
 
 LATEST = frozenset({"last", "latest"})
+_READY: set[tuple[str, tuple[str, ...]]] = set()  # (file, migrations) done in this process
+_OPENING = threading.Lock()
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read and type
 
 # --- migrations -------------------------------------------------------------------------
@@ -83,7 +85,30 @@ _M001_SQL = """
 """
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_one_answer_per_slot(db: sqlite3.Connection) -> None:
+    """One main answer per question of a session and one answer per follow-up slot,
+    enforced by the database, so a double submit cannot store two. Duplicates stored
+    before this migration are kept as kind ``extra``: never shown, never lost."""
+    db.execute("ALTER TABLE answers ADD COLUMN slot INTEGER")
+    db.execute(
+        "UPDATE answers SET kind = 'extra' WHERE kind = 'answer' AND id NOT IN"
+        " (SELECT MIN(id) FROM answers WHERE kind = 'answer' GROUP BY session_id, question_id)"
+    )
+    db.execute(
+        "UPDATE answers SET slot = (SELECT COUNT(*) FROM answers b WHERE b.kind = 'follow_up'"
+        " AND b.parent_id = answers.parent_id AND b.id < answers.id) WHERE kind = 'follow_up'"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX answers_one_main ON answers(session_id, question_id)"
+        " WHERE kind = 'answer'"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX answers_one_follow_up ON answers(parent_id, slot)"
+        " WHERE kind = 'follow_up'"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_one_answer_per_slot]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
@@ -95,6 +120,8 @@ def migrate(db: sqlite3.Connection) -> list[str]:
         if fn.__name__ in done:
             continue
         with _transaction(db):
+            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone():
+                continue  # another process ran it while this one waited for the lock
             fn(db)
             db.execute("INSERT INTO _migrations VALUES (?, ?)", (fn.__name__, _now()))
         ran.append(fn.__name__)
@@ -112,9 +139,34 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+BUSY_TIMEOUT_S = 15.0  # SQLite waits this long for another writer before saying "busy"
+BUSY_RETRIES = 4  # then BEGIN is retried this many times, with backoff, before giving up
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _begin(db: sqlite3.Connection) -> None:
+    """Take the write lock, the one place a writer can meet SQLITE_BUSY (WAL mode: once
+    the lock is held, the transaction's statements and COMMIT do not wait on others)."""
+    from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+    for attempt in Retrying(
+        retry=retry_if_exception(_is_busy),
+        wait=wait_random_exponential(multiplier=0.05, max=1.0),
+        stop=stop_after_attempt(BUSY_RETRIES + 1),
+        reraise=True,
+    ):
+        with attempt:
+            db.execute("BEGIN IMMEDIATE")
+
+
 @contextmanager
 def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
+    """A short write transaction: committed on success, rolled back on any error."""
+    _begin(db)
     try:
         yield
     except BaseException:
@@ -153,12 +205,19 @@ class Store:
         """Open (creating and migrating if needed) the database at ``path`` or the default."""
         resolved = default_db_path(path)
         resolved.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(resolved, isolation_level=None, check_same_thread=False, timeout=10)
+        db = sqlite3.connect(
+            resolved, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+        )
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=FULL")  # an answer survives a power cut, not only a crash
-        migrate(db)
+        key = (str(resolved.resolve()), tuple(fn.__name__ for fn in MIGRATIONS))
+        if key not in _READY:  # once per process and file: the web app opens one per request
+            with _OPENING:
+                if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+                migrate(db)
+                _READY.add(key)
         return cls(db, resolved)
 
     def close(self) -> None:
@@ -224,28 +283,30 @@ class Store:
         audio_path: str | None = None,
         status: AnswerStatus = "ungraded",
         delivery: dict[str, Any] | None = None,
+        slot: int | None = None,
     ) -> int:
-        """Save an answer and commit it at once, before anything else can fail."""
-        with self._write() as db:
-            cur = db.execute(
-                "INSERT INTO answers (session_id, question_id, kind, parent_id, prompt, text,"
-                " status, created_at, elapsed_seconds, audio_path, delivery)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    question_id,
-                    kind,
-                    parent_id,
-                    prompt,
-                    text,
-                    status,
-                    _now(),
-                    elapsed_seconds,
-                    audio_path,
-                    json.dumps(delivery) if delivery is not None else None,
-                ),
-            )
-            return int(cur.lastrowid or 0)
+        """Save an answer and commit it at once, before anything else can fail.
+
+        Raises AnswerExistsError when the question (or the follow-up ``slot``) already has
+        an answer: the first one stays, nothing is stored twice.
+        """
+        row = (session_id, question_id, kind, parent_id, prompt, text, status, _now(),
+               elapsed_seconds, audio_path,
+               json.dumps(delivery) if delivery is not None else None, slot)  # fmt: skip
+        try:
+            with self._write() as db:
+                cur = db.execute(
+                    "INSERT INTO answers (session_id, question_id, kind, parent_id, prompt,"
+                    " text, status, created_at, elapsed_seconds, audio_path, delivery, slot)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
+            what = f"follow-up {slot + 1}" if kind == "follow_up" and slot is not None else ""
+            raise AnswerExistsError(session_id, question_id, what) from None
 
     def update_answer(
         self,

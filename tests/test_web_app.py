@@ -54,7 +54,8 @@ def test_start_page_lists_banks_and_sets_a_strict_csrf_cookie() -> None:
     assert f'href="/banks/{BANK}"' in r.text
     cookie = b.client.cookies.get(CSRF_COOKIE)
     assert cookie and len(cookie) >= 32
-    first = b.client.__class__(b.client.app).get("/")  # a new visitor gets a cookie
+    # a new visitor gets a cookie
+    first = b.client.__class__(b.client.app, base_url="http://localhost").get("/")
     set_cookie = first.headers["set-cookie"]
     assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie
     assert "script-src 'self'" in first.headers["content-security-policy"]

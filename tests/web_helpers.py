@@ -37,7 +37,9 @@ class Browser:
     def __init__(self, config: WebConfig | None = None, **settings: Any) -> None:
         settings.setdefault("grader", "offline")
         self.config = config or WebConfig(settings=build_settings(**settings))
-        self.client = TestClient(create_app(self.config), raise_server_exceptions=False)
+        self.client = TestClient(
+            create_app(self.config), raise_server_exceptions=False, base_url="http://127.0.0.1"
+        )
         self.token = csrf_of(self.client.get(f"/banks/{BANK}").text)
 
     def get(self, url: str, **kw: Any):

@@ -11,7 +11,16 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 def serve(
     host: str = typer.Option(
-        "127.0.0.1", "--host", help="Address to listen on. Keep the default unless you mean it."
+        "127.0.0.1",
+        "--host",
+        help="Address to listen on. Keep the default unless you mean it. Only requests "
+        "whose Host header names 127.0.0.1, localhost, [::1], this address or an "
+        "--allowed-host are served (DNS-rebinding guard); forms must come from this server.",
+    ),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help="Another name this server may be reached by (repeatable), e.g. my-laptop.local.",
     ),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0 picks a free one)."),
     db: Path | None = typer.Option(
@@ -40,7 +49,9 @@ def serve(
 
     settings = build_settings(db=db, grader=grader, bank_dir=bank_dir)
     describe = describe_grader(settings)  # fails early, with one line, if llm is not set up
-    app = create_app(WebConfig(settings=settings))
+    from interviewer.web.security import allowed_hosts
+
+    app = create_app(WebConfig(settings=settings, allowed_hosts=allowed_hosts(host, allowed_host)))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     if host not in LOOPBACK:

@@ -19,13 +19,19 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from interviewer.errors import ConfigError, DataError, GradingError, NotFoundError
+from interviewer.errors import (
+    InterviewerError,
+    NotFoundError,
+    SessionFinishedError,
+)
 from interviewer.grade import Grader
 from interviewer.graders import make_grader
+from interviewer.redaction import redact
 from interviewer.settings import Settings, get_settings
 from interviewer.web import service
+from interviewer.web.messages import not_found_detail
 from interviewer.web.render import STATIC_DIR, render
-from interviewer.web.security import SecurityMiddleware
+from interviewer.web.security import LOOPBACK_HOSTS, SecurityMiddleware
 from interviewer.web.views import audio, interview, pages
 
 AUDIO_LIMIT = 25_000_000  # the transcription endpoint's own limit
@@ -41,6 +47,8 @@ class WebConfig:
     form_limit: int = FORM_LIMIT
     # how a session's grader is built from (settings, kind); the CLI's factory by default
     grader_factory: Callable[[Settings, str], Grader] = make_grader
+    # Host names served (DNS rebinding guard): loopback, plus --host and --allowed-host
+    allowed_hosts: frozenset[str] = LOOPBACK_HOSTS
 
     @property
     def grader(self) -> str:
@@ -63,47 +71,54 @@ _TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
-    413: "Upload too large",
+    409: "Already answered",
+    413: "Too long",
     415: "Unsupported file type",
+    421: "Wrong host",
     500: "Something went wrong",
     502: "Grading failed",
 }
 
 
+def _url(request: Request, name: str, **params: str) -> str:
+    return str(request.app.url_path_for(name, **params))
+
+
 async def _error_page(request: Request, exc: Exception) -> Response:
-    """One clear page for every error; never a traceback, never a setting."""
-    if isinstance(exc, service.AlreadyAnswered):
-        return render(
-            request,
-            "error.html",
-            status_code=409,
-            title="Already answered",
-            status=409,
-            detail=str(exc),
-            answer_text=exc.text,
-            next_url=str(request.app.url_path_for("session", sid=request.path_params["sid"])),
-        )
+    """One clear page for every error; never a traceback, never a setting or a secret.
+
+    The status comes from the error itself (``InterviewerError.http_status``); the page
+    keeps the candidate's text when it was not saved, and links where to go on.
+    """
+    sid = request.path_params.get("sid")
+    extra: dict[str, object] = {}
     if isinstance(exc, HTTPException):
-        status, detail = exc.status_code, exc.detail
+        status, detail = exc.status_code, str(exc.detail)
         if status == 404 and detail == "Not Found":
             detail = f"There is no page at {request.url.path}."
         elif status == 405:
             detail = f"{request.method} is not allowed here."
-    elif isinstance(exc, NotFoundError):
-        status, detail = 404, str(exc)
-    elif isinstance(exc, DataError | ConfigError):
-        status, detail = 400, str(exc)
-    elif isinstance(exc, GradingError):
-        status, detail = 502, str(exc)
+    elif isinstance(exc, InterviewerError):
+        status, detail = exc.http_status, str(exc)
+        if isinstance(exc, NotFoundError):
+            detail = not_found_detail(exc)
     else:
-        status, detail = 500, "The server hit an unexpected error. Your saved answers are safe."
+        status, detail = 500, "The server hit an unexpected error."
+    title = _TITLES.get(status, "Error")
+    if isinstance(exc, service.AlreadyAnswered) and sid:
+        extra = {"answer_text": exc.text, "next_url": _url(request, "session", sid=sid)}
+    elif isinstance(exc, SessionFinishedError):
+        title = "Session finished"
+        extra = {"next_url": _url(request, "report", sid=exc.session_id)}
+        extra["next_label"] = "See the report"
     return render(
         request,
         "error.html",
         status_code=status,
-        title=_TITLES.get(status, "Error"),
+        title=title,
         status=status,
-        detail=detail,
+        detail=redact(detail),
+        **extra,
     )
 
 
@@ -133,20 +148,19 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/sessions/{sid}/report", pages.report, name="report"),
         Route("/sessions/{sid}/report.html", pages.report_file, name="report_file"),
         Route("/history", pages.history, name="history"),
+        Route("/favicon.ico", pages.favicon, name="favicon"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    handlers = {
-        HTTPException: _error_page,
-        NotFoundError: _error_page,
-        DataError: _error_page,
-        ConfigError: _error_page,
-        GradingError: _error_page,
-        service.AlreadyAnswered: _error_page,
-        Exception: _error_page,
-    }
+    handlers = {HTTPException: _error_page, InterviewerError: _error_page, Exception: _error_page}
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityMiddleware, limit_for=_limit_for(config))],
+        middleware=[
+            Middleware(
+                SecurityMiddleware,
+                limit_for=_limit_for(config),
+                allowed_hosts=config.allowed_hosts,
+            )
+        ],
         exception_handlers=handlers,
     )
     app.state.config = config

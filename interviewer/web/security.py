@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -42,6 +43,9 @@ REPORT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'self'"
 )
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 
 
 class CSRFError(HTTPException):
@@ -87,13 +91,24 @@ class SecurityMiddleware:
     announced its length or streamed it.
     """
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit_for: Callable[[str], int],
+        allowed_hosts: frozenset[str] = LOOPBACK_HOSTS,
+    ) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        refused = self._refuse(scope)
+        if refused is not None:
+            status, text = refused
+            await _plain(send, status, text)
             return
         token = _cookie_value(scope, CSRF_COOKIE)
         fresh = not token or len(token) < 32
@@ -137,6 +152,65 @@ class SecurityMiddleware:
             return message
 
         await self.app(scope, limited_receive, send_with_headers)
+
+    def _refuse(self, scope: Scope) -> tuple[int, str] | None:
+        """DNS rebinding and cross-site requests: (status, why), or None to serve it.
+
+        Only the names this server was started for are served (a page on another site
+        that rebinds its name to 127.0.0.1 still sends its own Host). A state-changing
+        request must come from a page of this server: its Origin (or Referer) names the
+        same host and port it was sent to.
+        """
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
+        if host_name(host) not in self.allowed_hosts:
+            return 421, (
+                f"This server does not answer to the name {host[:80]!r}. Open it at "
+                "http://127.0.0.1 or http://localhost, or start it with --allowed-host NAME."
+            )
+        if scope.get("method", "GET") in {"GET", "HEAD", "OPTIONS"}:
+            return None
+        source = headers.get("origin") or headers.get("referer")
+        if source is None:
+            return None  # no browser leaves both out on a cross-site POST; CSRF still checked
+        parts = urlsplit(source) if source != "null" else None
+        if parts is None or parts.netloc.lower() != host.lower():
+            return 403, "This form was sent from another site, so it was refused."
+        return None
+
+
+def host_name(host: str) -> str:
+    """The name part of a Host header: ``localhost:8000`` -> ``localhost``, ``[::1]:80``
+    -> ``[::1]``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def allowed_hosts(listen_host: str, extra: tuple[str, ...] | list[str] = ()) -> frozenset[str]:
+    """Loopback names, the ``--host`` the server listens on, and every ``--allowed-host``."""
+    names = {*LOOPBACK_HOSTS, *(h.strip().lower() for h in extra if h.strip())}
+    if listen_host and listen_host not in {"0.0.0.0", "::"}:
+        names.add(f"[{listen_host}]" if ":" in listen_host else listen_host.lower())
+    return frozenset(names)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _too_large(limit: int) -> str:

@@ -8,6 +8,9 @@ grading, follow-up choice, report and trends all come from the modules the CLI u
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +19,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from interviewer import bank as banks
 from interviewer.bank import Bank, Question
-from interviewer.errors import GradingError, InterviewerError, NotFoundError
+from interviewer.errors import (
+    AnswerExistsError,
+    GradingError,
+    InterviewerError,
+    NotFoundError,
+    SessionFinishedError,
+    check_length,
+)
 from interviewer.grade import Grade, Grader
 from interviewer.records import QuestionView, SessionRecord
 from interviewer.rubric import Rubric
@@ -27,6 +37,10 @@ if TYPE_CHECKING:
     from interviewer.store import Store
 
 DEFAULT_FOLLOW_UPS = 1
+DUPLICATE_WAIT_S = 15.0  # how long a resent answer waits for the first one's grade
+# Grading is CPU work (offline) or a slow request (LLM): a few at a time keeps every
+# candidate's page fast instead of all of them slow; saving never waits for this.
+GRADING = threading.BoundedSemaphore(max(2, (os.cpu_count() or 2)))
 
 
 class WebConfigLike(Protocol):
@@ -68,7 +82,11 @@ def grader_label(config: WebConfigLike) -> str:
 
 
 def get_bank(config: WebConfigLike, bank_id: str) -> Bank:
-    return banks.get_bank(bank_id, config.settings.bank_dir)
+    """A bank by id, only from the built-in and ``--bank-dir`` banks: never a path."""
+    found = {b.id: b for b, _ in banks.list_banks(config.settings.bank_dir)}
+    if bank_id not in found:
+        raise NotFoundError(f"there is no bank {bank_id[:60]!r}: choose one on the start page")
+    return found[bank_id]
 
 
 def _summary(s: SessionRecord) -> SessionSummary:
@@ -226,6 +244,31 @@ def _grade(engine: Interview, answer_id: int) -> str | None:
     return None
 
 
+def _writable(state: QuestionState) -> None:
+    if state.session.finished:
+        raise SessionFinishedError(state.session.id)
+
+
+def _same_answer_again(store: Store, state: QuestionState, text: str) -> Outcome:
+    """A second submit of the form already saved (a double click, a resent POST): the
+    first one's outcome, once its grading is done. Different text is refused (409)."""
+    view = state.view
+    assert view is not None
+    if view.answer.text.strip() != text.strip():
+        raise AlreadyAnswered(state.question.id, text)
+    deadline = time.monotonic() + DUPLICATE_WAIT_S
+    while view.answer.status == "ungraded" and time.monotonic() < deadline:
+        time.sleep(0.1)  # the first submit is still grading: show its scorecard when done
+        view = _state_view(store, state)
+        assert view is not None
+    return Outcome(view.answer.id, view.answer.error if view.answer.status == "failed" else None)
+
+
+def _state_view(store: Store, state: QuestionState) -> QuestionView | None:
+    session = store.get_session(state.session.id)
+    return next((v for v in session.questions() if v.question_id == state.question.id), None)
+
+
 def answer_question(
     config: WebConfigLike,
     sid: str,
@@ -236,21 +279,32 @@ def answer_question(
     audio_path: str | None = None,
     delivery: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Save the main answer (committed first), then grade it."""
+    """Save the main answer (committed first), then grade it.
+
+    A finished session refuses (409); an answer over the length limit is refused before
+    it is saved (413, the text goes back to the textarea); the same answer sent twice is
+    stored once and both submits get its scorecard.
+    """
     from interviewer.session import AnswerInput
 
+    check_length(text, config.settings.max_answer_chars)
     with open_store(config) as store:
         state = _load_state(store, config, sid, qid)
+        _writable(state)
         if state.view is not None:
-            raise AlreadyAnswered(state.question.id, text)
+            return _same_answer_again(store, state, text)
         engine = _engine(store, config, state.session)
-        answer_id = engine.submit_answer(
-            qid,
-            AnswerInput(
-                text, elapsed_seconds=elapsed_seconds, audio_path=audio_path, delivery=delivery
-            ),
-        )
-        return Outcome(answer_id, _grade(engine, answer_id))
+        try:
+            answer_id = engine.submit_answer(
+                qid,
+                AnswerInput(
+                    text, elapsed_seconds=elapsed_seconds, audio_path=audio_path, delivery=delivery
+                ),
+            )
+        except AnswerExistsError:  # the other submit won the race: it is the one kept
+            return _same_answer_again(store, _load_state(store, config, sid, qid), text)
+        with GRADING:
+            return Outcome(answer_id, _grade(engine, answer_id))
 
 
 def pending_probe(config: WebConfigLike, state: QuestionState) -> str | None:
@@ -267,15 +321,25 @@ def answer_follow_up(
     """Save the answer to the probe due now, then grade the question again with it."""
     from interviewer.session import AnswerInput
 
+    check_length(text, config.settings.max_answer_chars)
     with open_store(config) as store:
         state = _load_state(store, config, sid, qid)
+        _writable(state)
         engine = _engine(store, config, state.session)
         probe = engine.next_probe(state.view.answer.id) if state.view else None
         if probe is None or state.view is None:
+            if state.view and any(f.text.strip() == text.strip() for f in state.view.follow_ups):
+                return Outcome(state.view.answer.id)  # sent twice: the first is kept
             raise AlreadyAnswered(state.question.id, text, follow_up=True)
         main_id = state.view.answer.id
-        engine.submit_follow_up(main_id, probe, AnswerInput(text, elapsed_seconds=elapsed_seconds))
-        return Outcome(main_id, _grade(engine, main_id))
+        try:
+            engine.submit_follow_up(
+                main_id, probe, AnswerInput(text, elapsed_seconds=elapsed_seconds)
+            )
+        except AnswerExistsError:
+            return Outcome(main_id)
+        with GRADING:
+            return Outcome(main_id, _grade(engine, main_id))
 
 
 def regrade_question(config: WebConfigLike, sid: str, qid: str) -> Outcome:
@@ -285,7 +349,8 @@ def regrade_question(config: WebConfigLike, sid: str, qid: str) -> Outcome:
         if state.view is None:
             raise NotFoundError(f"question {qid} of session {state.session.id} has no answer yet")
         engine = _engine(store, config, state.session)
-        return Outcome(state.view.answer.id, _grade(engine, state.view.answer.id))
+        with GRADING:
+            return Outcome(state.view.answer.id, _grade(engine, state.view.answer.id))
 
 
 def scorecard(config: WebConfigLike, state: QuestionState) -> dict[str, Any]:
@@ -348,11 +413,12 @@ class AlreadyAnswered(InterviewerError):
     """A second answer to a question (e.g. a form sent twice); the text is shown back."""
 
     exit_code = 2
+    http_status = 409
 
-    def __init__(self, qid: str, text: str, follow_up: bool = False) -> None:
+    def __init__(self, qid: str, text: str, follow_up: bool = False, message: str = "") -> None:
         self.text = text
         what = "no follow-up is due for" if follow_up else "you have already answered"
-        super().__init__(f"{what} question {qid}; this text was not saved")
+        super().__init__(message or f"{what} question {qid}; this text was not saved")
 
 
 def report_html(config: WebConfigLike, sid: str) -> str:
@@ -420,6 +486,7 @@ def answer_audio(
 
     with open_store(config) as store:
         state = _load_state(store, config, sid, qid)
+        _writable(state)
         if state.view is not None:
             raise AlreadyAnswered(state.question.id, "(audio)")
         folder = Path(store.path).parent / "audio" / state.session.id
@@ -436,7 +503,8 @@ def answer_audio(
         if heard.status == "untranscribed":
             return Outcome(answer_id, UNTRANSCRIBED)
         store.update_answer(answer_id, text=heard.text, status="ungraded", delivery=heard.delivery)
-        return Outcome(answer_id, _grade(engine, answer_id))
+        with GRADING:
+            return Outcome(answer_id, _grade(engine, answer_id))
 
 
 def report_view(config: WebConfigLike, sid: str) -> tuple[SessionRecord, str]:

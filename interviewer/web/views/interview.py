@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from interviewer.errors import AnswerTooLongError, SessionFinishedError
 from interviewer.web import service
 from interviewer.web.render import render
 from interviewer.web.security import checked_form
@@ -69,14 +70,20 @@ async def next_step(request: Request) -> Response:
     return _go(request, "scorecard", sid=session.id, qid=session.question_ids[-1])
 
 
-async def question(request: Request) -> Response:
+async def question(request: Request, draft: str = "", too_long: str = "") -> Response:
+    """The question page; after a refused answer, with the text back in the textarea."""
     config = _config(request)
     state = await run_in_threadpool(service.question_state, config, **request.path_params)
     if state.view is not None:  # answered already: show its scorecard instead
         return _go(request, "scorecard", sid=state.session.id, qid=state.question.id)
+    if state.session.finished:
+        raise SessionFinishedError(state.session.id)
     return render(
         request,
         "question.html",
+        status_code=413 if too_long else 200,
+        draft=draft,
+        too_long=too_long,
         title=f"Question {state.position}",
         session=state.session,
         question=state.question,
@@ -112,14 +119,23 @@ async def _submit(request: Request, save: Callable[..., service.Outcome], what: 
     """Save a typed answer through ``save`` (committed before grading), then show the card."""
     form = await checked_form(request)
     text = _text(form.get("answer"), what)
-    outcome = await run_in_threadpool(
-        save,
-        _config(request),
-        request.path_params["sid"],
-        request.path_params["qid"],
-        text,
-        elapsed_seconds=_elapsed(form.get("elapsed_seconds")),
-    )
+    try:
+        outcome = await run_in_threadpool(
+            save,
+            _config(request),
+            request.path_params["sid"],
+            request.path_params["qid"],
+            text,
+            elapsed_seconds=_elapsed(form.get("elapsed_seconds")),
+        )
+    except AnswerTooLongError as exc:  # refused before saving: the text goes back to edit
+        why = (
+            f"Your answer is {exc.length:,} characters; answers are graded up to "
+            f"{exc.limit:,}. Cut about {exc.length - exc.limit:,} characters and submit again."
+        )
+        if save is service.answer_question:
+            return await question(request, draft=text, too_long=why)
+        raise service.AlreadyAnswered(request.path_params["qid"], text, message=why) from None
     if outcome.error:
         return grading_failed(request, outcome)
     return _go(request, "scorecard", **request.path_params)
