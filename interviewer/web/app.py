@@ -72,6 +72,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Already answered",
+    503: "Not saved",
     413: "Too long",
     415: "Unsupported file type",
     421: "Wrong host",
@@ -105,7 +106,7 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     else:
         status, detail = 500, "The server hit an unexpected error."
     title = _TITLES.get(status, "Error")
-    if isinstance(exc, service.AlreadyAnswered) and sid:
+    if isinstance(exc, service.AlreadyAnswered | service.NotSaved) and sid:
         extra = {"answer_text": exc.text, "next_url": _url(request, "session", sid=sid)}
     elif isinstance(exc, SessionFinishedError):
         title = "Session finished"

@@ -409,6 +409,19 @@ def finish_session(config: WebConfigLike, sid: str) -> None:
         _engine(store, config, session).finish()
 
 
+class NotSaved(InterviewerError):
+    """The store could not save the answer (busy or unavailable); the text is shown back."""
+
+    http_status = 503
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            "Your answer could not be saved just now (the database is busy or unavailable). "
+            "Copy your text below, then go back and submit it again."
+        )
+
+
 class AlreadyAnswered(InterviewerError):
     """A second answer to a question (e.g. a form sent twice); the text is shown back."""
 

@@ -3,6 +3,8 @@ finish. Each POST saves what the candidate typed first; grading comes after."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -11,9 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from interviewer.errors import AnswerTooLongError, SessionFinishedError
+from interviewer.redaction import redact
 from interviewer.web import service
 from interviewer.web.render import render
 from interviewer.web.security import checked_form
+
+log = logging.getLogger("interviewer.web")
 
 
 def _config(request: Request) -> service.WebConfigLike:
@@ -128,6 +133,9 @@ async def _submit(request: Request, save: Callable[..., service.Outcome], what: 
             text,
             elapsed_seconds=_elapsed(form.get("elapsed_seconds")),
         )
+    except sqlite3.Error as exc:  # the store failed: say so, and give the text back
+        log.warning("could not save an answer: %s", redact(str(exc)))
+        raise service.NotSaved(text) from None
     except AnswerTooLongError as exc:  # refused before saving: the text goes back to edit
         why = (
             f"Your answer is {exc.length:,} characters; answers are graded up to "
