@@ -13,13 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import openai
-from tenacity import Retrying
 
 from interviewer.bank import Question
 from interviewer.errors import ConfigError, LLMUnavailableError
 from interviewer.grade import Grade
+from interviewer.llm.chat import post_chat
 from interviewer.llm.render import fence, random_nonce
-from interviewer.llm.retry import policy
 from interviewer.llm.templates import render_prompt
 from interviewer.settings import Settings
 
@@ -70,13 +69,10 @@ def coach_answer(
             "coach_user", question_id=question.id, question=question.text,
             feedback=feedback, tag=tag, answer=fence(answer, tag))},
     ]  # fmt: skip
+    request = {"model": settings.model, "messages": messages, "temperature": 0.3}
     try:
-        for attempt in Retrying(**policy(settings.max_retries, sleep=sleep)):
-            with attempt:
-                reply = client.chat.completions.create(
-                    model=settings.model, messages=messages, temperature=0.3
-                )
-    except openai.APIError as exc:
-        raise LLMUnavailableError(f"the coach could not reach the LLM: {exc}") from exc
+        reply = post_chat(client, request, settings, sleep=sleep)
+    except openai.BadRequestError as exc:
+        raise LLMUnavailableError(f"the LLM refused the coaching request: {exc.message}") from exc
     text = reply.choices[0].message.content or ""
     return placeholder_numbers(text.strip(), answer)

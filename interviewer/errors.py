@@ -96,10 +96,29 @@ class SessionFinishedError(InterviewerError):
 
 
 class GradingError(InterviewerError):
-    """A grader could not produce a grade; the answer is kept as ungraded."""
+    """A grader could not produce a grade; the answer is kept as ungraded.
+
+    Carries what is known of the failure for logs and callers: the server's HTTP
+    ``status``, the ``attempts`` made, the ``last_reply`` text and the token ``usage``.
+    """
 
     exit_code = 1
     http_status = 502
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        status: int | None = None,
+        attempts: int | None = None,
+        last_reply: str | None = None,
+        usage: object | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.attempts = attempts
+        self.last_reply = last_reply
+        self.usage = usage
 
 
 class LLMUnavailableError(GradingError):

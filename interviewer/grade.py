@@ -7,8 +7,9 @@ weights, never taken from a model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -131,8 +132,29 @@ def compute_overall(scores: dict[str, int], rubric: Rubric) -> int:
 class Grader(Protocol):
     """What the session engine, the batch grader and the evals call."""
 
-    kind: Literal["offline", "llm"]
+    @property
+    def kind(self) -> Literal["offline", "llm"]: ...
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         """Grade one answer to ``question`` against ``rubric``; raises GradingError."""
         ...
+
+
+@runtime_checkable
+class AsyncGrader(Protocol):
+    """A grader that can also grade on an event loop (the LLM grader), for batches.
+
+    ``on_rate_limited`` is an explicit event: called on every 429 before the retry waits,
+    so the batch lowers its concurrency. ``aclose`` closes connections in the same loop.
+    """
+
+    async def agrade(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        *,
+        on_rate_limited: Callable[[], None] | None = None,
+    ) -> Grade: ...
+
+    async def aclose(self) -> None: ...

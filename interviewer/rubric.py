@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -101,9 +101,12 @@ class Rubric(StrictModel):
                 return d
         raise KeyError(dim_id)
 
-    @property
+    @cached_property
     def hash(self) -> str:
-        """A short content hash: two grades with the same hash used the same rubric."""
+        """A short content hash: two grades with the same hash used the same rubric.
+
+        Computed once per rubric (rubrics are frozen): every LLM grade and cache key uses it.
+        """
         return content_hash(self.model_dump(mode="json"))
 
 

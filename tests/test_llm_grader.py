@@ -304,3 +304,86 @@ class TestJsonModeFallback:
         grader, _ = make_grader()
         with pytest.raises(LLMInvalidReplyError, match="context too long"):
             grader.grade(*q1, ANSWER)
+
+
+class TestOneConversationPerCall:
+    """What one call learns about the server is a shared, locked record; the calls
+    themselves keep their own state, so concurrent grades never step on each other."""
+
+    def test_an_invalid_schema_400_is_a_real_error_not_a_json_mode_switch(self, httpx2_mock, q1):
+        message = "Invalid schema for response_format 'star_grade': 'minItems' is not permitted"
+        route = httpx2_mock.post(CHAT).respond(400, json={"error": {"message": message}})
+        grader, _ = make_grader()
+        with pytest.raises(LLMInvalidReplyError, match="minItems"):
+            grader.grade(*q1, ANSWER)
+        assert route.call_count == 1
+        assert grader.capabilities.snapshot() == (False, frozenset())
+
+    def test_the_schema_names_the_rubrics_themes(self, httpx2_mock, q1):
+        route = httpx2_mock.post(CHAT).respond(200, json=completion(reply_body()))
+        grader, _ = make_grader()
+        grade = grader.grade(*q1, ANSWER)
+        schema = sent(route)["response_format"]["json_schema"]["schema"]
+        theme = schema["properties"]["themes"]["items"]["properties"]["theme"]
+        assert theme["enum"] == [d.id for d in q1[1].themes]
+        from interviewer.llm.schema import schema_hash
+
+        assert grade.meta.schema_hash == schema_hash(tuple(theme["enum"]))  # per rubric
+
+    def test_concurrent_grades_each_learn_and_share_only_through_the_record(self, httpx2_mock, q1):
+        rejected = {"error": {"message": "response_format json_schema is not supported"}}
+
+        def reply(request):
+            body = json.loads(request.content)
+            if body["response_format"]["type"] == "json_schema":
+                return respx.MockResponse(400, json=rejected)
+            return respx.MockResponse(200, json=completion(reply_body()))
+
+        route = httpx2_mock.post(CHAT).mock(side_effect=reply)
+        grader, _ = make_grader()
+
+        async def both():
+            return await asyncio.gather(*(grader.agrade(*q1, ANSWER) for _ in range(4)))
+
+        grades = asyncio.run(both())
+        asyncio.run(grader.aclose())
+        assert [g.situation.score for g in grades] == [4] * 4
+        assert grader.capabilities.snapshot()[0] is True
+        # every call that started before anyone learned asked once in strict mode, once in
+        # JSON mode: no call was switched halfway by another
+        strict = [c for c in route.calls if b"json_schema" in c.request.content]
+        assert len(route.calls) == 4 + len(strict)
+        grader.grade(*q1, ANSWER)
+        assert sent(route)["response_format"] == {"type": "json_object"}
+
+    def test_a_rate_limit_is_an_explicit_event_of_the_call(self, httpx2_mock, q1):
+        httpx2_mock.post(CHAT).mock(
+            side_effect=[
+                respx.MockResponse(429, json={"error": {"message": "slow down"}},
+                                   headers={"retry-after": "0"}),
+                respx.MockResponse(200, json=completion(reply_body())),
+            ]
+        )  # fmt: skip
+        grader, _ = make_grader()
+        events: list[str] = []
+
+        async def once():
+            async def no_wait(_: float) -> None:
+                return None
+
+            grader.async_sleep = no_wait
+            grade = await grader.agrade(*q1, ANSWER, on_rate_limited=lambda: events.append("429"))
+            await grader.aclose()
+            return grade
+
+        assert asyncio.run(once()).situation.score == 4
+        assert events == ["429"]
+
+    def test_an_invalid_reply_error_carries_the_last_reply_and_attempts(self, httpx2_mock, q1):
+        httpx2_mock.post(CHAT).respond(200, json=completion({"situation": "nope"}))
+        grader, _ = make_grader()
+        with pytest.raises(LLMInvalidReplyError) as caught:
+            grader.grade(*q1, ANSWER)
+        assert caught.value.attempts == 2
+        assert caught.value.last_reply and "nope" in caught.value.last_reply
+        assert caught.value.http_status == 502

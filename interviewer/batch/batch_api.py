@@ -25,7 +25,8 @@ from interviewer.batch.io import ResultWriter, Row, RowError
 from interviewer.batch.runner import BatchResult
 from interviewer.errors import GradingError, LLMUnavailableError
 from interviewer.grade import Grade
-from interviewer.llm.grader import CHAT_PATH, LLMGrader
+from interviewer.llm.chat import CHAT_PATH
+from interviewer.llm.grader import LLMGrader
 from interviewer.rubric import build_rubric
 from interviewer.ui import console
 

@@ -10,27 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Generator
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import openai
-from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    Retrying,
-)
 
 from interviewer.bank import Question
 from interviewer.errors import (
-    GradingError,
     LLMContentFilterError,
     LLMInvalidReplyError,
     LLMRefusalError,
     LLMTruncatedError,
-    LLMUnavailableError,
 )
 from interviewer.grade import (
     DimensionGrade,
@@ -44,22 +38,43 @@ from interviewer.grade import (
     compute_overall,
 )
 from interviewer.llm import render, verify
-from interviewer.llm.retry import AsyncSleep, Sleep, is_transient, policy
-from interviewer.llm.schema import GradeReply, schema_hash, strict_schema
+from interviewer.llm.chat import RateLimited, Request, apost_chat, post_chat
+from interviewer.llm.retry import AsyncSleep, Sleep
+from interviewer.llm.schema import GradeReply, rubric_theme_ids, schema_hash, strict_schema
 from interviewer.llm.templates import prompt_hash
-from interviewer.redaction import safe_url
 from interviewer.rubric import STAR_DIMENSIONS, Rubric
 from interviewer.settings import Settings
 
-GRADER_VERSION = "1.0"
-# The request body is already plain JSON, so it is posted through the SDK's client as is:
-# same auth, HTTP layer and error types as ``chat.completions.create``, without its
-# per-request walk of every typed parameter (about 1.5 ms a request, measured).
-CHAT_PATH = "/chat/completions"
-Request = dict[str, Any]
+GRADER_VERSION = "1.1"
 Conversation = Generator[Request, Any, Grade]
 # Deterministic flags the offline grader computes that an LLM grade carries too.
 SHARED_FLAGS = {Flag.TOO_SHORT, Flag.NO_FIRST_PERSON, Flag.RAMBLING, Flag.OFF_TOPIC}
+
+
+@dataclass
+class ServerCapabilities:
+    """What conversations learned about the server, shared by all calls of one grader.
+
+    A conversation reads a snapshot when it starts and reports what it learns (the server
+    has no strict JSON-schema outputs; it rejects a sampling parameter) through these
+    lock-protected methods; it never changes another conversation's state mid-flight.
+    """
+
+    json_mode: bool = False
+    dropped: frozenset[str] = frozenset()
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def snapshot(self) -> tuple[bool, frozenset[str]]:
+        with self._lock:
+            return self.json_mode, self.dropped
+
+    def needs_json_mode(self) -> None:
+        with self._lock:
+            self.json_mode = True
+
+    def drop(self, param: str) -> None:
+        with self._lock:
+            self.dropped = self.dropped | {param}
 
 
 class LLMGrader:
@@ -85,12 +100,8 @@ class LLMGrader:
         self.nonce = nonce
         self.sleep = sleep
         self.async_sleep = async_sleep
-        self.json_mode = settings.structured_output == "json"
-        # Sampling parameters this server rejected (400 naming them); left out from then on.
-        self.dropped_params: set[str] = set()
+        self.capabilities = ServerCapabilities(json_mode=settings.structured_output == "json")
         self.offline = OfflineGrader()
-        # Called on every 429 before the retry waits, so a batch can lower its concurrency.
-        self.on_rate_limited: Callable[[], None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMGrader:
@@ -129,28 +140,39 @@ class LLMGrader:
             try:
                 request = conversation.send(reply)
             except StopIteration as done:
-                return done.value
+                grade: Grade = done.value
+                return grade
 
-    async def agrade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
+    async def agrade(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        *,
+        on_rate_limited: RateLimited | None = None,
+    ) -> Grade:
+        """Grade on the event loop; ``on_rate_limited`` is called on every 429 (before the
+        retry waits), so a batch can lower its concurrency. Checking the reply against the
+        answer is CPU work: it runs in a thread, so the loop keeps other requests moving."""
         conversation = self.conversation(question, rubric, answer)
         request = next(conversation)
         while True:
             try:
-                reply: Any = await self._asend(request)
+                reply: Any = await apost_chat(self.async_client, request, self.settings,
+                                              sleep=self.async_sleep,
+                                              on_rate_limited=on_rate_limited)  # fmt: skip
             except openai.BadRequestError as exc:
                 reply = exc
-            try:
-                request = conversation.send(reply)
-            except StopIteration as done:
-                return done.value
+            step = await asyncio.to_thread(_advance, conversation, reply)
+            if isinstance(step, Grade):
+                return step
+            request = step
 
-    def _retrying(self) -> dict[str, Any]:
-        return policy(self.settings.max_retries, before_sleep=self._before_sleep)
-
-    def _before_sleep(self, state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, openai.RateLimitError) and self.on_rate_limited is not None:
-            self.on_rate_limited()
+    async def aclose(self) -> None:
+        """Close the async client inside the event loop that used it."""
+        if self._async_client is not None:
+            await self._async_client.close()
+            self._async_client = None
 
     def cache_identity(self) -> dict[str, Any]:
         """Everything besides the inputs that decides a grade: for the batch cache key."""
@@ -161,90 +183,54 @@ class LLMGrader:
             "seed": s.seed,
             "structured_output": s.structured_output,
             "prompt_hash": prompt_hash(*render.PROMPT_NAMES),
-            "schema_hash": schema_hash(),
+            "schema_hash": schema_hash(),  # the base schema; rubric themes are in the key
             "version": GRADER_VERSION,
         }
 
     def send(self, request: Request) -> Any:
         """POST one chat-completion request with the transport retry policy."""
-        try:
-            for attempt in Retrying(sleep=self.sleep, **self._retrying()):
-                with attempt:
-                    return self.client.post(CHAT_PATH, body=request, cast_to=ChatCompletion)
-        except openai.BadRequestError:
-            raise
-        except openai.APIError as exc:
-            raise self._unavailable(exc) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _asend(self, request: Request) -> Any:
-        try:
-            async for attempt in AsyncRetrying(sleep=self.async_sleep, **self._retrying()):
-                with attempt:
-                    return await self.async_client.post(
-                        CHAT_PATH, body=request, cast_to=ChatCompletion
-                    )
-        except openai.BadRequestError:
-            raise
-        except openai.APIError as exc:
-            raise self._unavailable(exc) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _unavailable(self, exc: openai.APIError) -> GradingError:
-        where = safe_url(self.settings.openai_base_url) or "api.openai.com"
-        if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            return LLMUnavailableError(
-                f"the server at {where} rejected the API key ({exc.status_code}): "
-                "check OPENAI_API_KEY"
-            )
-        if isinstance(exc, openai.NotFoundError):
-            return LLMUnavailableError(
-                f"model {self.settings.model!r} or the endpoint was not found at {where}: "
-                "check INTERVIEWER_MODEL and OPENAI_BASE_URL"
-            )
-        tries = self.settings.max_retries + 1
-        if isinstance(exc, openai.APIConnectionError):
-            kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "is unreachable"
-            return LLMUnavailableError(
-                f"the LLM server at {where} {kind} after {tries} attempts: check "
-                "OPENAI_BASE_URL and that the server is running, or use --grader offline"
-            )
-        status = getattr(exc, "status_code", "?")
-        if is_transient(exc):
-            return LLMUnavailableError(
-                f"the LLM server at {where} still failed ({status}) after {tries} attempts: "
-                "try again later, raise INTERVIEWER_MAX_RETRIES, or use --grader offline"
-            )
-        message = getattr(exc, "message", "") or ""
-        return LLMUnavailableError(
-            f"the LLM server at {where} rejected the request ({status}): {message}"
-        )
+        return post_chat(self.client, request, self.settings, sleep=self.sleep)
 
     # --- the conversation ------------------------------------------------------------
 
     def conversation(self, question: Question, rubric: Rubric, answer: str) -> Conversation:
-        """Yield requests, receive completions (or BadRequestError); return the Grade."""
+        """Yield requests, receive completions (or BadRequestError); return the Grade.
+
+        What the server is found to lack is reported to ``self.capabilities`` (for later
+        calls) and kept in this call's own variables; nothing here is shared mid-call.
+        """
         started = time.perf_counter()
         usage = Usage()
         nonce = self.nonce()
+        json_mode, dropped = self.capabilities.snapshot()
+        theme_ids = rubric_theme_ids(rubric)
         messages = render.render_messages(
-            question, rubric, answer, nonce=nonce, json_mode=self.json_mode
+            question, rubric, answer, nonce=nonce, json_mode=json_mode
         )
         reasked = False
+        attempts = 0
         while True:
-            request = self._request(messages)
+            request = self._request(messages, json_mode, dropped, theme_ids)
             reply = yield request
+            attempts += 1
             if isinstance(reply, openai.BadRequestError):
-                dropped = _unsupported_param(reply, request)
-                if dropped:
+                param = _unsupported_param(reply, request)
+                if param:
                     # e.g. a reasoning model that only takes its default temperature, or a
-                    # server without seeds: drop it for this grader and ask again, once.
-                    self.dropped_params.add(dropped)
+                    # server without seeds: leave it out from now on and ask again.
+                    dropped = dropped | {param}
+                    self.capabilities.drop(param)
                     continue
-                if self.json_mode or not _rejects_schema(reply):
-                    raise LLMInvalidReplyError(f"the server rejected the request: {reply.message}")
+                if json_mode or not _rejects_schema(reply):
+                    raise LLMInvalidReplyError(
+                        f"the server rejected the request: {reply.message}",
+                        status=400,
+                        attempts=attempts,
+                        usage=usage,
+                    )
                 # The server has no strict structured outputs: fall back to JSON mode.
-                self.json_mode = True
+                json_mode = True
+                self.capabilities.needs_json_mode()
                 messages = render.render_messages(
                     question, rubric, answer, nonce=nonce, json_mode=True
                 )
@@ -255,7 +241,10 @@ class LLMGrader:
             if parsed is None:
                 if reasked:
                     raise LLMInvalidReplyError(
-                        f"the model's reply did not match the grade schema twice: {problem}"
+                        f"the model's reply did not match the grade schema twice: {problem}",
+                        attempts=attempts,
+                        last_reply=content,
+                        usage=usage,
                     )
                 reasked = True
                 messages = [
@@ -267,19 +256,26 @@ class LLMGrader:
             latency = (time.perf_counter() - started) * 1000
             return self.to_grade(parsed, question, rubric, answer, reply, usage, latency)
 
-    def _request(self, messages: list[dict[str, str]]) -> Request:
+    def _request(
+        self,
+        messages: list[dict[str, str]],
+        json_mode: bool,
+        dropped: frozenset[str],
+        theme_ids: tuple[str, ...],
+    ) -> Request:
         s = self.settings
         request: Request = {"model": s.model, "messages": messages, "temperature": s.temperature}
         if s.seed is not None:
             request["seed"] = s.seed
-        for name in self.dropped_params:
+        for name in dropped:
             request.pop(name, None)
-        if self.json_mode:
+        if json_mode:
             response_format: dict[str, Any] = {"type": "json_object"}
         else:
+            schema = strict_schema(theme_ids)
             response_format = {
                 "type": "json_schema",
-                "json_schema": {"name": "star_grade", "strict": True, "schema": strict_schema()},
+                "json_schema": {"name": "star_grade", "strict": True, "schema": schema},
             }
         request["response_format"] = response_format
         return request
@@ -295,16 +291,15 @@ class LLMGrader:
         latency_ms: float,
     ) -> Grade:
         """Verify the reply against the answer and build the Grade (overall in code)."""
-        from interviewer.injection import find_injection
-
         checked = verify.verify_quotes(reply, answer)
         theme_ids = [d.id for d in rubric.themes]
         given = {t.theme: t for t in reply.themes if t.theme in theme_ids}
         raw = {d: getattr(reply, d).score for d in STAR_DIMENSIONS}
         raw.update({t: given[t].score if t in given else 0 for t in theme_ids})
-        injected = bool(find_injection(answer))
-        scores, flags = verify.cap_scores(raw, checked.evidence, answer, injected)
+        # the offline cross-check scans for injection too: one scan serves both
         offline = self.offline.grade(question, rubric, answer)
+        injected = Flag.PROMPT_INJECTION in offline.flags
+        scores, flags = verify.cap_scores(raw, checked.evidence, answer, injected)
         flags |= {f for f in offline.flags if f in SHARED_FLAGS}
         if reply.off_topic:
             flags.add(Flag.OFF_TOPIC)
@@ -333,7 +328,7 @@ class LLMGrader:
             model=getattr(completion, "model", None) or self.settings.model,
             system_fingerprint=getattr(completion, "system_fingerprint", None),
             prompt_hash=prompt_hash(*render.PROMPT_NAMES),
-            schema_hash=schema_hash(),
+            schema_hash=schema_hash(tuple(theme_ids)),
             usage=usage,
             latency_ms=round(latency_ms, 1),
             removed_quotes=checked.removed,
@@ -361,6 +356,18 @@ class LLMGrader:
             overall=compute_overall(scores, rubric),
             meta=meta,
         )
+
+
+def _advance(conversation: Conversation, reply: Any) -> Request | Grade:
+    """One step of the conversation: the next request, or the finished Grade.
+
+    (StopIteration cannot cross into an asyncio future, so it is turned into a value.)
+    """
+    try:
+        return conversation.send(reply)
+    except StopIteration as done:
+        grade: Grade = done.value
+        return grade
 
 
 def parse_reply(content: str, rubric: Rubric) -> tuple[GradeReply | None, str]:
@@ -404,8 +411,19 @@ def _unsupported_param(exc: openai.BadRequestError, request: Request) -> str | N
 
 
 def _rejects_schema(exc: openai.BadRequestError) -> bool:
+    """A 400 that says structured outputs are not supported (not any 400 saying "schema").
+
+    It must name the feature (``response_format``, ``json_schema`` or structured outputs)
+    and say it is not available; a 400 about an invalid schema keyword is a real error.
+    """
     text = str(exc.message).lower()
-    return "response_format" in text or "json_schema" in text or "schema" in text
+    names_it = any(k in text for k in ("response_format", "json_schema", "structured output"))
+    refuses = any(
+        k in text
+        for k in ("not supported", "unsupported", "not support", "unknown", "invalid type",
+                  "not allowed", "must be one of", "not available", "unrecognized")
+    )  # fmt: skip
+    return names_it and refuses
 
 
 def _content(completion: Any) -> str:

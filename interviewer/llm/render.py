@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 
 from interviewer.bank import Question
-from interviewer.llm.schema import strict_schema
+from interviewer.llm.schema import rubric_theme_ids, strict_schema
 from interviewer.llm.templates import render_prompt
 from interviewer.rubric import Rubric
 
@@ -59,7 +59,8 @@ def render_messages(
     """The chat messages for one grading request."""
     system = render_prompt(SYSTEM)
     if json_mode:
-        system += "\n\n" + render_prompt(JSON_MODE, schema=json.dumps(strict_schema(), indent=1))
+        schema = strict_schema(rubric_theme_ids(rubric))
+        system += "\n\n" + render_prompt(JSON_MODE, schema=json.dumps(schema, indent=1))
     ref = ""
     if reference and question.reference_answer:
         ref = (

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from interviewer.rubric import content_hash
+from interviewer.rubric import Rubric, content_hash
 
 
 class _Reply(BaseModel):
@@ -100,25 +100,35 @@ def _strictify(node: Any) -> Any:
 
 
 @cache
-def _strict_schema_cached() -> str:
+def _strict_schema_cached(theme_ids: tuple[str, ...]) -> str:
     import json
 
     raw = GradeReply.model_json_schema()
     schema = _strictify(_inline_refs(raw, raw.get("$defs", {})))
+    if theme_ids:  # the model can only name the rubric's own themes
+        theme = schema["properties"]["themes"]["items"]["properties"]["theme"]
+        theme["enum"] = list(theme_ids)
+        theme["description"] = "one of the rubric's key theme ids; give each exactly once"
     return json.dumps(schema)  # key order kept: evidence and reasoning come before score
 
 
 @cache
-def strict_schema() -> dict[str, Any]:
+def strict_schema(theme_ids: tuple[str, ...] = ()) -> dict[str, Any]:
     """The JSON schema sent to the model (refs inlined, strict-mode rules applied).
 
-    Built once and shared: callers must not mutate it.
+    With ``theme_ids`` (the rubric's key themes), a theme's id is an enum of them, so a
+    model under strict structured outputs cannot invent a theme. Built once per theme set
+    and shared: callers must not mutate it.
     """
     import json
 
-    return json.loads(_strict_schema_cached())
+    return json.loads(_strict_schema_cached(tuple(theme_ids)))
 
 
 @cache
-def schema_hash() -> str:
-    return content_hash(strict_schema())
+def schema_hash(theme_ids: tuple[str, ...] = ()) -> str:
+    return content_hash(strict_schema(tuple(theme_ids)))
+
+
+def rubric_theme_ids(rubric: Rubric) -> tuple[str, ...]:
+    return tuple(d.id for d in rubric.themes)
