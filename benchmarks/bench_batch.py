@@ -4,8 +4,12 @@
    N/20 x L (target ratio <= 1.25).
 2. The tool's own overhead per graded answer with L=0 (target < 5 ms).
 3. A second run with a warm cache sends zero requests.
+4. ``--large``: N=1,000 answers of about 300 words at concurrency 100 with L=500 ms: wall
+   time against the ideal (target <= 1.15) and the client's own CPU per answer (process
+   CPU time of this process over N; the stub server runs in its own process; target
+   <= 3 ms).
 
-Usage: .venv/bin/python benchmarks/bench_batch.py [--runs 5] [--latency 0.2]
+Usage: .venv/bin/python benchmarks/bench_batch.py [--runs 5] [--latency 0.2] [--large]
 """
 
 from __future__ import annotations
@@ -31,13 +35,39 @@ ANSWER = (
 )
 
 
-def write_input(folder: Path) -> Path:
+LONG_ANSWER = " ".join([ANSWER] * 6)  # about 300 words
+
+
+def write_input(folder: Path, n: int = N, answer: str = ANSWER) -> Path:
     path = folder / "answers.jsonl"
     with path.open("w") as f:
-        for i in range(N):
-            row = {"id": f"a{i}", "question_id": "q1", "answer": f"{ANSWER} (case {i})"}
+        for i in range(n):
+            row = {"id": f"a{i}", "question_id": "q1", "answer": f"{answer} (case {i})"}
             f.write(json.dumps(row) + "\n")
     return path
+
+
+def large_run(latency: float, n: int = 1000, concurrency: int = 100) -> tuple[float, float]:
+    """(wall seconds, client CPU seconds) for N long answers, cache off."""
+    from interviewer.batch.command import grade_file
+    from interviewer.settings import get_settings
+
+    with tempfile.TemporaryDirectory() as tmp, StubServer(latency) as server:
+        folder = Path(tmp)
+        os.environ.update(
+            OPENAI_API_KEY="bench-key",
+            OPENAI_BASE_URL=server.base_url,
+            INTERVIEWER_CACHE_DIR=str(folder / "cache"),
+            INTERVIEWER_GRADER="llm",
+        )
+        get_settings.cache_clear()
+        src = write_input(folder, n, LONG_ANSWER)
+        cpu, start = time.process_time(), time.perf_counter()
+        grade_file(src, out=folder / "a.jsonl", concurrency=concurrency, quiet=True,
+                   use_cache=False)  # fmt: skip
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        assert server.requests == n, server.requests
+        return wall, cpu
 
 
 def one_run(latency: float, cache: bool) -> tuple[float, int, int]:
@@ -69,10 +99,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--large", action="store_true", help="only the N=1,000 C=100 case")
     args = parser.parse_args()
     import logging
 
     logging.disable(logging.CRITICAL)
+    if args.large:
+        large_run(0.0, n=100, concurrency=100)  # warm-up
+        results = [large_run(0.5) for _ in range(args.runs)]
+        wall = statistics.median(w for w, _ in results)
+        cpu = statistics.median(c for _, c in results)
+        ideal = 1000 / 100 * 0.5
+        print(f"N=1000 concurrency=100 latency=500 ms, ~300-word answers, {args.runs} runs")
+        print(
+            f"  wall time median {wall:.2f} s (runs: {', '.join(f'{w:.2f}' for w, _ in results)})"
+        )
+        print(f"  ideal N/c x L    {ideal:.2f} s -> ratio {wall / ideal:.3f} (target <= 1.15)")
+        print(f"  client CPU       {cpu / 1000 * 1000:.2f} ms per answer (target <= 3 ms)")
+        return
     ideal = N / CONCURRENCY * args.latency
     one_run(0.0, cache=False)  # warm-up: imports and first connections are not per-answer cost
     walls, seconds_zero, warm = [], [], []

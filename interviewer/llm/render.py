@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
+from functools import cache
 
 from interviewer.bank import Question
 from interviewer.llm.schema import rubric_theme_ids, strict_schema
@@ -42,9 +43,18 @@ def render_rubric(rubric: Rubric) -> str:
 
 def fence(answer: str, tag: str) -> str:
     """The answer with any opening or closing look-alike of the fence tag neutralised
-    (``<`` becomes ``&lt;``), whatever its case or spacing (``< / ANSWER-x``)."""
-    pattern = re.compile(rf"<(\s*/?\s*{re.escape(tag)})", re.IGNORECASE)
-    return pattern.sub(r"&lt;\1", answer)
+    (``<`` becomes ``&lt;``), whatever its case or spacing (``< / ANSWER-x``).
+
+    Every tag of the same family (``answer-`` with any nonce) is neutralised, so the
+    pattern is compiled once per family rather than once per random nonce.
+    """
+    family = tag.rsplit("-", 1)[0] + "-" if "-" in tag else tag
+    return _fence_pattern(family).sub(r"&lt;\1", answer)
+
+
+@cache
+def _fence_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"<(\s*/?\s*{re.escape(prefix)})", re.IGNORECASE)
 
 
 def render_messages(
