@@ -15,7 +15,7 @@ from typing import Any
 import openai
 
 from interviewer.bank import Question
-from interviewer.errors import ConfigError, LLMUnavailableError
+from interviewer.errors import LLMUnavailableError
 from interviewer.grade import Grade
 from interviewer.llm.chat import post_chat
 from interviewer.llm.render import fence, random_nonce
@@ -53,11 +53,7 @@ def coach_answer(
 ) -> str:
     """A stronger STAR version of ``answer`` built only from its own facts."""
     if client is None:
-        if not settings.llm_configured:
-            raise ConfigError(
-                "a stronger version needs an LLM: set OPENAI_API_KEY (or OPENAI_BASE_URL for "
-                "a local server); the offline grader cannot rewrite answers"
-            )
+        settings.require_llm("a stronger version (the offline grader cannot rewrite answers)")
         from interviewer.llm.client import build_client
 
         client = build_client(settings)

@@ -29,12 +29,7 @@ def resolve_kind(settings: Settings, kind: str | None = None) -> tuple[ResolvedK
     if kind == "offline":
         return "offline", "asked for"
     if kind == "llm":
-        if not settings.llm_configured:
-            raise ConfigError(
-                "the LLM grader needs an LLM: set OPENAI_API_KEY (for OpenAI), or "
-                "OPENAI_BASE_URL for a local OpenAI-compatible server, in the environment "
-                "or .env; or use the offline grader (--grader offline)"
-            )
+        settings.require_llm("the LLM grader", "a local OpenAI-compatible server")
         return "llm", f"model {settings.model}"
     if settings.llm_configured:
         return "llm", f"model {settings.model}, LLM configured"

@@ -92,6 +92,19 @@ class Settings(BaseSettings):
             return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
         return data
 
+    def require_llm(self, purpose: str, server: str = "an OpenAI-compatible server") -> None:
+        """Raise the one "set OPENAI_API_KEY" message when no LLM is configured.
+
+        ``purpose`` says what needs it ("the LLM grader", "transcription"); ``server`` what
+        a local OPENAI_BASE_URL could point at.
+        """
+        if not self.llm_configured:
+            raise ConfigError(
+                f"{purpose} needs an LLM: set OPENAI_API_KEY (for OpenAI), or OPENAI_BASE_URL "
+                f"for {server}, in the environment or .env; or use the offline grader "
+                "(--grader offline) where it applies"
+            )
+
     @property
     def llm_configured(self) -> bool:
         """An LLM is usable when a key is set, or a base URL (local servers need no key)."""

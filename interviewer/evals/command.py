@@ -42,8 +42,7 @@ def eval_grader(
         http_client = replay_http_client(replay)
     else:
         settings = build_settings(model=model)
-        if not settings.llm_configured:
-            raise ConfigError("--record needs a live LLM: set OPENAI_API_KEY or OPENAI_BASE_URL")
+        settings.require_llm("--record")
         http_client = recording_http_client(record)  # type: ignore[arg-type]
     return LLMGrader(
         settings,

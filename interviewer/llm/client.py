@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from interviewer.errors import ConfigError
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,12 +26,7 @@ def check_configured(settings: Settings) -> None:
 
 
 def _client_kwargs(settings: Settings) -> dict:
-    if not settings.llm_configured:
-        raise ConfigError(
-            "no LLM is configured: set OPENAI_API_KEY (for OpenAI), or OPENAI_BASE_URL for a "
-            "local OpenAI-compatible server, in the environment or .env; "
-            "or use the offline grader (--grader offline)"
-        )
+    settings.require_llm("this command", "a local OpenAI-compatible server")
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
     return {
         "api_key": key or LOCAL_SERVER_KEY,

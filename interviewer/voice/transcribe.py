@@ -17,7 +17,7 @@ from typing import Any
 import openai
 from tenacity import Retrying
 
-from interviewer.errors import ConfigError, DataError, LLMUnavailableError
+from interviewer.errors import DataError, LLMUnavailableError
 from interviewer.llm.retry import policy
 from interviewer.redaction import safe_url
 from interviewer.settings import Settings
@@ -68,11 +68,9 @@ class Transcriber:
         if client is None:
             from interviewer.llm.client import build_client
 
-            if not settings.llm_configured:
-                raise ConfigError(
-                    "transcription needs an OpenAI-compatible endpoint: set OPENAI_API_KEY, or "
-                    "OPENAI_BASE_URL for a local whisper server (faster-whisper, whisper.cpp)"
-                )
+            settings.require_llm(
+                "transcription", "a local whisper server (faster-whisper, whisper.cpp)"
+            )
 
             client = build_client(settings)
         self.settings = settings
