@@ -7,11 +7,12 @@ weights, never taken from a model.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interviewer.bank import Question
 from interviewer.rubric import STAR_DIMENSIONS, Rubric
@@ -87,8 +88,17 @@ class GradeMeta(_Model):
     removed_quotes: int = 0
 
 
+GRADE_SCHEMA_VERSION = 1  # raise it when a stored grade can no longer be read as before
+
+
 class Grade(_Model):
-    """A graded answer."""
+    """A graded answer.
+
+    ``schema_version`` travels with every stored or written grade; ``load_stored_grade``
+    reads any version up to this one leniently (see there).
+    """
+
+    schema_version: int = GRADE_SCHEMA_VERSION
 
     situation: DimensionGrade
     task: DimensionGrade
@@ -158,3 +168,60 @@ class AsyncGrader(Protocol):
     ) -> Grade: ...
 
     async def aclose(self) -> None: ...
+
+
+def load_stored_grade(raw: str | bytes | dict[str, Any], where: str = "stored grade") -> Grade:
+    """Read a grade written by this or an earlier version, leniently.
+
+    The strict model (``extra="forbid"``) is right for checking a model's reply, wrong for
+    reading back what we stored: a field that a newer or older version added is ignored,
+    a missing optional field takes its default. A grade from a version newer than this
+    code is a DataError that says to upgrade, never a raw ValidationError.
+    """
+    from interviewer.errors import DataError
+
+    data = json.loads(raw) if isinstance(raw, str | bytes) else dict(raw)
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or version > GRADE_SCHEMA_VERSION:
+        raise DataError(
+            None,
+            where,
+            f"written by a newer interviewer (grade schema {version}, this one reads up to "
+            f"{GRADE_SCHEMA_VERSION}): upgrade with `pip install -U interviewer`",
+        )
+    try:
+        return Grade.model_validate(_known_fields(Grade, data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise DataError(None, where, f"unreadable grade: {loc}: {first['msg']}") from exc
+
+
+def _known_fields(model: type[BaseModel], data: Any) -> Any:
+    """``data`` without the keys ``model`` (and its nested models) does not know."""
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for name, value in data.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            continue
+        inner = _model_in(field.annotation)
+        if inner is not None and isinstance(value, list):
+            out[name] = [_known_fields(inner, v) for v in value]
+        elif inner is not None:
+            out[name] = _known_fields(inner, value)
+        else:
+            out[name] = value
+    return out
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``X``, ``list[X]`` or ``X | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from interviewer.errors import AnswerExistsError, NotFoundError
-from interviewer.grade import Grade
+from interviewer.errors import AnswerExistsError, DataError, NotFoundError
+from interviewer.grade import Grade, load_stored_grade
 from interviewer.records import (
     PENDING_STATUSES,
     AnswerRecord,
@@ -115,6 +115,14 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     """Run the migrations not recorded yet, each in its own transaction; return their names."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    unknown = sorted(done - {fn.__name__ for fn in MIGRATIONS})
+    if unknown:
+        raise DataError(
+            None,
+            "database",
+            f"written by a newer interviewer (migration {unknown[-1]} is unknown here): "
+            "upgrade with `pip install -U interviewer` before opening it",
+        )
     ran = []
     for fn in MIGRATIONS:
         if fn.__name__ in done:
@@ -463,7 +471,7 @@ class Store:
                     id=g["id"],
                     answer_id=g["answer_id"],
                     created_at=_time(g["created_at"]),
-                    grade=Grade.model_validate_json(g["grade"]),
+                    grade=load_stored_grade(g["grade"], f"grade {g['id']}"),
                 )
             )
         answers: dict[str, list[AnswerRecord]] = {}

@@ -148,3 +148,72 @@ def test_db_path_flag_beats_env_beats_user_data_dir(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_db_path().name == "sessions.sqlite3"
     assert "interviewer" in default_db_path().parts
+
+
+class TestStoredDataAcrossVersions:
+    """Grades are read back leniently; what a newer version wrote is a clear error."""
+
+    def _old_database(self, path: Path, grade_json: str) -> None:
+        """A database as the first release wrote it: only m001, one graded answer."""
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        store_mod.m001_initial(db)
+        db.execute("INSERT INTO _migrations VALUES ('m001_initial', '2026-01-01')")
+        db.execute(
+            "INSERT INTO sessions VALUES ('s1', 'ml-problem-solving', '[\"q1\"]', 'typed',"
+            " 'offline', '{}', '2026-01-01T00:00:00+00:00', '2026-01-01T00:10:00+00:00')"
+        )
+        db.execute(
+            "INSERT INTO answers (session_id, question_id, prompt, text, status, created_at)"
+            " VALUES ('s1', 'q1', 'Q?', 'My answer.', 'graded', '2026-01-01T00:01:00+00:00')"
+        )
+        db.execute(
+            "INSERT INTO grades (answer_id, created_at, grade) VALUES (1, ?, ?)",
+            ("2026-01-01T00:02:00+00:00", grade_json),
+        )
+        db.close()
+
+    def _grade_dict(self, **changes) -> dict:
+        data = make_grade(3).model_dump(mode="json")
+        data.pop("schema_version")  # the first release wrote none
+        data.update(changes)
+        return data
+
+    def test_unknown_fields_are_ignored_and_missing_optional_ones_defaulted(self, tmp_path):
+        import json
+
+        data = self._grade_dict(confidence=0.9)  # a field some other version added
+        data["situation"]["highlight"] = [1, 2]  # a nested one too
+        del data["strengths"]  # an optional field an older version did not write
+        path = tmp_path / "old.sqlite3"
+        self._old_database(path, json.dumps(data))
+        with Store.open(path) as store:
+            [view] = store.get_session("s1").questions()
+        assert view.grade is not None and view.grade.situation.score == 3
+        assert view.grade.strengths == [] and view.grade.schema_version == 1
+
+    def test_a_grade_from_a_newer_version_says_to_upgrade(self, tmp_path):
+        import json
+
+        from interviewer.errors import DataError
+
+        path = tmp_path / "new.sqlite3"
+        self._old_database(path, json.dumps(self._grade_dict(schema_version=99)))
+        with Store.open(path) as store, pytest.raises(DataError, match="upgrade"):
+            store.get_session("s1")
+        from tests.cli_helpers import run_cli
+
+        result = run_cli("report", "s1", "--db", str(path))
+        assert result.exit_code == 2 and "newer interviewer" in result.stderr
+        assert "Traceback" not in result.output
+
+    def test_a_database_from_a_newer_version_is_refused_before_use(self, tmp_path):
+        from interviewer.errors import DataError
+
+        path = tmp_path / "newer.sqlite3"
+        Store.open(path).close()
+        with sqlite3.connect(path) as db:
+            db.execute("INSERT INTO _migrations VALUES ('m999_future', 'later')")
+        store_mod._READY.clear()
+        with pytest.raises(DataError, match="m999_future"):
+            Store.open(path)

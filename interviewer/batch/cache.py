@@ -9,14 +9,14 @@ The cache is one sqlite file in the user cache dir (``INTERVIEWER_CACHE_DIR`` to
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from functools import cache
 from pathlib import Path
 
 from interviewer.bank import Question
-from interviewer.grade import Grade, Grader
+from interviewer.errors import InterviewerError
+from interviewer.grade import Grade, Grader, load_stored_grade
 from interviewer.resources import prompts_dir
 from interviewer.rubric import Rubric, content_hash
 from interviewer.settings import Settings
@@ -85,9 +85,9 @@ class GradeCache:
         if found is None:
             return None
         try:
-            return Grade.model_validate(json.loads(found[0]))
-        except ValueError:
-            return None  # written by an older contract: grade again
+            return load_stored_grade(found[0])
+        except (ValueError, InterviewerError):
+            return None  # written by an incompatible contract: grade again
 
     def put(self, key: str, grade: Grade) -> None:
         self._db.execute(
