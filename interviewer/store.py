@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from interviewer.records import (
     SessionRecord,
 )
 from interviewer.redaction import redact
+from interviewer.rubric import STAR_DIMENSIONS
 
 LATEST = frozenset({"last", "latest"})
 _READY: set[tuple[str, tuple[str, ...]]] = set()  # (file, migrations) done in this process
@@ -108,7 +110,18 @@ def m002_one_answer_per_slot(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_one_answer_per_slot]
+def m003_sessions_by_start(db: sqlite3.Connection) -> None:
+    """Sessions newest first without sorting them all: the start page and the history
+    read one page at a time (``session_summaries``), all sessions or only unfinished ones."""
+    db.execute("CREATE INDEX sessions_started ON sessions(started_at)")
+    db.execute("CREATE INDEX sessions_unfinished ON sessions(started_at) WHERE finished_at IS NULL")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_one_answer_per_slot,
+    m003_sessions_by_start,
+]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
@@ -195,6 +208,74 @@ def default_db_path(flag: Path | str | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("interviewer")) / "sessions.sqlite3"
+
+
+@dataclass(frozen=True)
+class SessionSummaryRow:
+    """One session as the start page and the history list it, read by one SQL query
+    (``Store.session_summaries``) without loading answers or validating any grade.
+
+    Counts are of questions (main answers): ``graded`` have at least one grade,
+    ``pending`` have the main answer or a follow-up in ``PENDING_STATUSES``. ``overall``
+    and ``averages`` (per STAR dimension) average each graded question's newest grade,
+    as ``history.summarise`` does; None and ``{}`` when nothing is graded.
+    """
+
+    id: str
+    bank_id: str
+    mode: str
+    grader: str
+    started_at: datetime
+    finished_at: datetime | None
+    planned: int
+    answered: int
+    graded: int
+    pending: int
+    overall: float | None
+    averages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+def _finished_where(unfinished: bool | None) -> str:
+    if unfinished is None:
+        return ""
+    return "WHERE finished_at IS NULL" if unfinished else "WHERE finished_at IS NOT NULL"
+
+
+_NEWEST_FIRST = "ORDER BY started_at DESC, rowid DESC"
+_DIM_AVERAGES = ", ".join(
+    f"AVG(json_extract(m.grade, '$.{d}.score')) AS avg_{d}" for d in STAR_DIMENSIONS
+)
+_PENDING_MARKS = ",".join("?" * len(PENDING_STATUSES))
+# One page of sessions, newest first; per session, its main answers with the newest grade
+# of each (the grades_answer index finds it) and whether any part of it is pending work.
+_SUMMARY_SQL = f"""
+    WITH page AS MATERIALIZED (
+        SELECT rowid AS rid, id, bank_id, mode, grader, started_at, finished_at,
+               json_array_length(question_ids) AS planned
+        FROM sessions {{where}} {_NEWEST_FIRST} LIMIT ? OFFSET ?
+    ),
+    main AS (
+        SELECT a.session_id,
+               (SELECT g.grade FROM grades g WHERE g.answer_id = a.id
+                ORDER BY g.id DESC LIMIT 1) AS grade,
+               (a.status IN ({_PENDING_MARKS}) OR EXISTS (
+                    SELECT 1 FROM answers f WHERE f.kind = 'follow_up' AND f.parent_id = a.id
+                    AND f.status IN ({_PENDING_MARKS}))) AS pending
+        FROM page p JOIN answers a ON a.session_id = p.id
+        WHERE a.kind = 'answer'
+    )
+    SELECT p.id, p.bank_id, p.mode, p.grader, p.started_at, p.finished_at, p.planned,
+           COUNT(m.session_id) AS answered, COUNT(m.grade) AS graded,
+           COALESCE(SUM(m.pending), 0) AS pending,
+           AVG(json_extract(m.grade, '$.overall')) AS overall, {_DIM_AVERAGES}
+    FROM page p LEFT JOIN main m ON m.session_id = p.id
+    GROUP BY p.rid
+    ORDER BY p.started_at DESC, p.rid DESC
+"""
 
 
 # --- the store --------------------------------------------------------------------------
@@ -424,6 +505,53 @@ class Store:
     def list_sessions(self) -> list[SessionRecord]:
         """Every session, oldest first, with answers and grades."""
         return self._load([], [])
+
+    def latest_sessions(self, limit: int) -> list[SessionRecord]:
+        """The ``limit`` most recent sessions, oldest first, with answers and grades: what
+        the history's trends need, without loading every session ever stored."""
+        return self._load(
+            [f"rowid IN (SELECT rowid FROM sessions {_NEWEST_FIRST} LIMIT ?)"], [limit]
+        )
+
+    def session_summaries(
+        self, limit: int | None = None, offset: int = 0, unfinished: bool | None = None
+    ) -> list[SessionSummaryRow]:
+        """One page of sessions, newest first, with counts and average scores (see
+        ``SessionSummaryRow``): one query, no answer text loaded, no grade validated.
+
+        ``unfinished`` True lists only sessions not finished, False only finished ones.
+        """
+        sql = _SUMMARY_SQL.format(where=_finished_where(unfinished))
+        args = (-1 if limit is None else limit, offset, *PENDING_STATUSES, *PENDING_STATUSES)
+        rows = self._query(sql, args)
+        return [
+            SessionSummaryRow(
+                id=r["id"],
+                bank_id=r["bank_id"],
+                mode=r["mode"],
+                grader=r["grader"],
+                started_at=datetime.fromisoformat(r["started_at"]),
+                finished_at=_time(r["finished_at"]),
+                planned=int(r["planned"]),
+                answered=int(r["answered"]),
+                graded=int(r["graded"]),
+                pending=int(r["pending"]),
+                overall=r["overall"],
+                averages={d: r[f"avg_{d}"] for d in STAR_DIMENSIONS} if r["graded"] else {},
+            )
+            for r in rows
+        ]
+
+    def count_sessions(self, unfinished: bool | None = None) -> int:
+        """How many sessions there are (``unfinished`` as in ``session_summaries``)."""
+        return int(
+            self._query(f"SELECT COUNT(*) FROM sessions {_finished_where(unfinished)}")[0][0]
+        )
+
+    def session_ids(self, unfinished: bool | None = None) -> list[str]:
+        """Session ids, newest first (``unfinished`` as in ``session_summaries``)."""
+        where = _finished_where(unfinished)
+        return [r[0] for r in self._query(f"SELECT id FROM sessions {where} {_NEWEST_FIRST}")]
 
     def latest_unfinished(self) -> SessionRecord | None:
         """The most recent session not finished yet, or with pending work (what ``resume``

@@ -34,7 +34,7 @@ from interviewer.settings import Settings
 
 if TYPE_CHECKING:
     from interviewer.session import Interview
-    from interviewer.store import Store
+    from interviewer.store import SessionSummaryRow, Store
 
 DEFAULT_FOLLOW_UPS = 1
 DUPLICATE_WAIT_S = 15.0  # how long a resent answer waits for the first one's grade
@@ -104,11 +104,40 @@ def _when(t: datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M")
 
 
-def home_data(config: WebConfigLike) -> tuple[list[Bank], list[SessionSummary]]:
+def _row_summary(row: SessionSummaryRow) -> SessionSummary:
+    return SessionSummary(
+        id=row.id,
+        bank_id=row.bank_id,
+        answered=row.answered,
+        total=row.planned,
+        started=_when(row.started_at),
+        finished=row.finished,
+    )
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What the start page lists: banks, the latest unfinished and finished sessions."""
+
+    banks: list[Bank]
+    unfinished: list[SessionSummary]  # newest first, at most ``continue_limit``
+    more_unfinished: int  # older unfinished sessions, continued from the history
+    finished: list[SessionSummary]  # newest first, at most ``finished_limit``
+
+
+def home_data(config: WebConfigLike, continue_limit: int = 5, finished_limit: int = 10) -> HomeData:
+    """One page of each list from the summary query: no answer or grade is loaded."""
     found = [b for b, _ in banks.list_banks(config.settings.bank_dir)]
     with open_store(config) as store:
-        sessions = sorted(store.list_sessions(), key=lambda s: s.started_at, reverse=True)
-    return found, [_summary(s) for s in sessions]
+        unfinished = store.session_summaries(limit=continue_limit, unfinished=True)
+        more = store.count_sessions(unfinished=True) - len(unfinished) if unfinished else 0
+        finished = store.session_summaries(limit=finished_limit, unfinished=False)
+    return HomeData(
+        banks=found,
+        unfinished=[_row_summary(r) for r in unfinished],
+        more_unfinished=max(0, more),
+        finished=[_row_summary(r) for r in finished],
+    )
 
 
 def bank_and_default(config: WebConfigLike, bank_id: str) -> tuple[Bank, list[str]]:
@@ -442,20 +471,42 @@ def report_html(config: WebConfigLike, sid: str) -> str:
     return render_report(session, get_bank(config, session.bank_id), "html")
 
 
-def history_data(config: WebConfigLike) -> dict[str, Any]:
-    """Sessions with averages, each STAR part's trend and reused stories (history module)."""
-    from interviewer.history import history_points, reused_stories, summarise, trends
+HISTORY_PAGE = 20  # sessions per page of the history table
+TREND_SESSIONS = 20  # the latest sessions the trends, the chart and reused stories read
+
+
+def history_data(config: WebConfigLike, page: int = 1) -> dict[str, Any]:
+    """One page of sessions with averages (newest first, from the summary query), and each
+    STAR part's trend, the chart and reused stories over the latest ``TREND_SESSIONS``
+    sessions (history module). ``page`` is clamped to the pages there are."""
+    from interviewer.history import SessionSummary as HistoryRow
+    from interviewer.history import history_points, reused_stories, trends
     from interviewer.report.render import trend_chart
     from interviewer.rubric import dimension_names
 
     with open_store(config) as store:
-        sessions = store.list_sessions()
+        total = store.count_sessions()
+        pages = max(1, -(-total // HISTORY_PAGE))
+        page = min(max(1, page), pages)
+        rows = store.session_summaries(limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
+        recent = store.latest_sessions(TREND_SESSIONS) if total else []
+    summaries = [
+        HistoryRow(r.id, r.started_at.strftime("%Y-%m-%d"), r.graded, r.overall, r.averages)
+        for r in rows
+    ]
     return {
-        "summaries": [summarise(s) for s in reversed(sessions)],
-        "trends": trends(sessions),
-        "reused": reused_stories(sessions),
+        "summaries": summaries,
+        "unfinished": {r.id for r in rows if not r.finished},
+        "trends": trends(recent),
+        "reused": reused_stories(recent),
         "names": dimension_names(),
-        "chart": trend_chart(history_points(sessions).points),
+        "chart": trend_chart(history_points(recent).points),
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "recent": len(recent),
+        "newer": page - 1 if page > 1 else None,
+        "older": page + 1 if page < pages else None,
     }
 
 
@@ -587,6 +638,6 @@ def follow_up_changes(view: QuestionView) -> list[ScoreChange]:
 
 
 def unfinished_ids(config: WebConfigLike) -> set[str]:
-    """Sessions not finished yet: the history page offers to continue them."""
+    """Sessions not finished yet: the history page offers to continue them (ids only)."""
     with open_store(config) as store:
-        return {s.id for s in store.list_sessions() if not s.finished}
+        return set(store.session_ids(unfinished=True))

@@ -11,6 +11,7 @@ from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import REPORT_CSP
 
 CONTINUE_LIMIT = 5  # unfinished sessions on the start page; the rest are in the history
+FINISHED_LIMIT = 10  # finished sessions on the start page; the rest are in the history
 
 
 def _config(request: Request) -> service.WebConfigLike:
@@ -19,16 +20,15 @@ def _config(request: Request) -> service.WebConfigLike:
 
 async def home(request: Request) -> Response:
     config = _config(request)
-    banks, sessions = await run_in_threadpool(service.home_data, config)
-    unfinished = [s for s in sessions if not s.finished]  # newest first
+    data = await run_in_threadpool(service.home_data, config, CONTINUE_LIMIT, FINISHED_LIMIT)
     return render(
         request,
         "home.html",
         title="Start",
-        banks=banks,
-        unfinished=unfinished[:CONTINUE_LIMIT],
-        more_unfinished=max(0, len(unfinished) - CONTINUE_LIMIT),
-        finished=[s for s in sessions if s.finished][:10],
+        banks=data.banks,
+        unfinished=data.unfinished,  # newest first
+        more_unfinished=data.more_unfinished,
+        finished=data.finished,
         grader_label=service.grader_label(config),
     )
 
@@ -69,10 +69,14 @@ async def report_file(request: Request) -> Response:
 
 
 async def history(request: Request) -> Response:
+    """One page of sessions (``?page=N``, newest first); a page that is not a number is 1."""
     config = _config(request)
-    data = await run_in_threadpool(service.history_data, config)
-    unfinished = await run_in_threadpool(service.unfinished_ids, config)
-    return render(request, "history.html", title="History", unfinished=unfinished, **data)
+    try:
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        page = 1
+    data = await run_in_threadpool(service.history_data, config, page)
+    return render(request, "history.html", title="History", **data)
 
 
 async def favicon(request: Request) -> Response:
