@@ -122,7 +122,9 @@ class SecurityMiddleware:
                 names = {k.lower() for k, _ in headers}
                 extra = [
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    # same-origin, not no-referrer: under no-referrer a browser sends
+                    # "Origin: null" on form posts, which the origin check must refuse
+                    (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"SAMEORIGIN"),
                     (b"cache-control", b"no-store"),
                 ]
