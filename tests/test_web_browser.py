@@ -6,9 +6,15 @@ can be mocked in-process with respx (``httpx2_mock``).
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
+import sqlite3
+import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -310,3 +316,271 @@ def test_when_the_speech_endpoint_fails_the_browser_reads_the_question(page, htt
         spoken = page.evaluate("window.__spoken")
         assert spoken == [page.locator("#question-text").inner_text()]
         assert page.dialogs == []
+
+
+# --- one answer per question: a double click sends one request ---------------------------
+
+TRIES = 3  # each double-submit test repeats on a fresh question or session
+BUSY = "Saving and grading…"
+WEAK = "We fixed it quickly and everyone was happy with how the team handled it."  # is probed
+
+
+def _session_and_question(page) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    found = re.search(r"/sessions/([^/]+)/q/([^/?#]+)", page.url)
+    assert found, page.url
+    return found.group(1), found.group(2)
+
+
+def _rows(db: Path, sid: str, qid: str, kind: str = "answer") -> int:
+    """Answers of ``kind`` stored for one question, read straight from the server's file."""
+    con = sqlite3.connect(db)
+    try:
+        sql = "SELECT COUNT(*) FROM answers WHERE session_id = ? AND question_id = ? AND kind = ?"
+        return int(con.execute(sql, (sid, qid, kind)).fetchone()[0])
+    finally:
+        con.close()
+
+
+def _posts(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The path of every POST the page sends from now on, as the browser issues it."""
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(urlsplit(r.url).path) if r.method == "POST" else None)
+    return sent
+
+
+def _centre(button) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Where a mouse click lands on ``button``, scrolled into view first."""
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    assert box is not None
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _dblclick(page, button) -> None:  # type: ignore[no-untyped-def]
+    button.dblclick()
+
+
+def _two_clicks(page, button) -> None:  # type: ignore[no-untyped-def]
+    """Two separate clicks, the second not waiting for anything the first started."""
+    x, y = _centre(button)
+    page.mouse.click(x, y)
+    page.mouse.click(x, y)
+
+
+def _two_submits(page, button) -> None:  # type: ignore[no-untyped-def]
+    """Two submit events on the form in one task, as a script or a repeated Enter would."""
+    button.evaluate("b => { b.form.requestSubmit(); b.form.requestSubmit(); }")
+
+
+TWICE = {"dblclick": _dblclick, "two clicks": _two_clicks, "two submits": _two_submits}
+
+
+def _slow_posts(app, seconds: float):  # type: ignore[no-untyped-def]
+    """The app, answering every POST ``seconds`` late: an LLM grader takes its time."""
+
+    async def slow(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and scope["method"] == "POST":
+            await asyncio.sleep(seconds)
+        await app(scope, receive, send)
+
+    return slow
+
+
+# On each submit of the form: the button and form as they are then (this listener runs
+# after the app's own), kept in sessionStorage to be read on the next page. With ``again``,
+# a second submit 50 ms after the first, while the first request is still on its way.
+_RECORD_SUBMITS = """([selector, again]) => {
+  const form = document.querySelector(selector);
+  const log = [];
+  sessionStorage.removeItem("submits");
+  form.addEventListener("submit", e => {
+    const b = e.submitter || form.querySelector("button[type=submit]");
+    log.push({disabled: b.disabled, label: b.textContent, busy: b.getAttribute("aria-busy"),
+              formBusy: form.getAttribute("aria-busy"), prevented: e.defaultPrevented});
+    sessionStorage.setItem("submits", JSON.stringify(log));
+    if (again && log.length === 1) { setTimeout(() => form.requestSubmit(), 50); }
+  });
+}"""
+
+
+def _record_submits(page, selector: str, again: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Record the form's submits; first wait for the page's deferred script to have run (the
+    heading shows before it does), so its listener is in place and runs before this one."""
+    page.wait_for_load_state("load")
+    page.evaluate(_RECORD_SUBMITS, [selector, again])
+
+
+def _submits(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    return json.loads(page.evaluate("sessionStorage.getItem('submits') || '[]'"))
+
+
+def _assert_busy_then_dropped(submits: list[dict[str, object]], label: str = BUSY) -> None:
+    """The first submit left the button disabled, relabelled and busy; any later one was
+    cancelled (``preventDefault``) so it could not send a second request."""
+    assert submits, "the form was not submitted"
+    first, *later = submits
+    assert first == {"disabled": True, "label": label, "busy": "true", "formBusy": "true",
+                     "prevented": False}, first  # fmt: skip
+    assert all(s["prevented"] for s in later), later
+
+
+@pytest.mark.parametrize("twice", list(TWICE))
+def test_a_double_submit_saves_one_answer_per_question(page, tmp_path, twice: str) -> None:  # type: ignore[no-untyped-def]
+    """Three questions, each submitted twice at once: one request, one row, one scorecard."""
+    expect = sync_api.expect
+    db = tmp_path / "web.sqlite3"
+    with _server(grader="offline", db=db) as base:
+        _choose(page, base, ["q1", "q2", "q3"])
+        posts = _posts(page)
+        for n in range(1, TRIES + 1):
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {n}")
+            sid, qid = _session_and_question(page)
+            page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(STRONG)
+            posts.clear()
+            _record_submits(page, "#answer-form")
+            TWICE[twice](page, page.get_by_role("button", name="Submit answer"))
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Scorecard for question {n}")
+            expect(page.locator("#answer-shown")).to_contain_text("precision went back to 90%")
+            assert posts == [f"/sessions/{sid}/q/{qid}/answer"], (n, posts)
+            _assert_busy_then_dropped(_submits(page))
+            assert _rows(db, sid, qid) == 1, n
+            page.goto(base + "/")
+            mine = page.locator("ul.sessions li", has_text=f"Session {sid}")
+            expect(mine).to_contain_text(f"{n} of {TRIES} answered")
+            if n < TRIES:
+                mine.get_by_role("link", name=f"Session {sid}").click()
+        assert page.dialogs == []
+
+
+def test_the_submit_button_is_busy_while_the_answer_is_graded(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A slow server: right after the first click the button is disabled and says it is
+    saving; a second click and a second submit while the answer is on its way send nothing."""
+    expect = sync_api.expect
+    db = tmp_path / "web.sqlite3"
+    app = _slow_posts(create_app(WebConfig(settings=build_settings(grader="offline", db=db))), 0.8)
+    with live_server(app) as base:
+        _choose(page, base, ["q1", "q2", "q3"])
+        posts = _posts(page)
+        for n in range(1, TRIES + 1):
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {n}")
+            sid, qid = _session_and_question(page)
+            page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(STRONG)
+            _record_submits(page, "#answer-form", again=True)
+            posts.clear()
+            x, y = _centre(page.get_by_role("button", name="Submit answer"))
+            page.mouse.click(x, y)
+            page.wait_for_timeout(150)
+            page.mouse.click(x, y)  # the impatient second click, on the disabled button
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Scorecard for question {n}")
+            submits = _submits(page)
+            _assert_busy_then_dropped(submits)
+            assert len(submits) == 2, submits  # the click on the disabled button is no submit
+            assert posts == [f"/sessions/{sid}/q/{qid}/answer"], (n, posts)
+            assert _rows(db, sid, qid) == 1
+            if n < TRIES:
+                page.get_by_role("link", name="Next question").click()
+        page.goto(base + "/")
+        expect(page.locator("ul.sessions")).to_contain_text(f"{TRIES} of {TRIES} answered")
+
+
+def test_a_page_shown_again_from_the_back_forward_cache_can_submit_again(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A busy form comes back usable on ``pageshow`` with ``persisted`` (the pages are
+    no-store, so Chromium does not cache them: the event is dispatched by hand)."""
+    expect = sync_api.expect
+    db = tmp_path / "web.sqlite3"
+    with _server(grader="offline", db=db) as base:
+        _choose(page, base, ["q1"])
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
+        page.wait_for_load_state("load")  # the script is in place
+        sid, qid = _session_and_question(page)
+        page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(STRONG)
+        # a 204 leaves the page where it is, with the button still busy
+        page.route(re.compile(r"/answer$"), lambda route: route.fulfill(status=204))
+        button = page.get_by_role("button", name="Submit answer")
+        button.click()
+        form = page.locator("#answer-form")
+        busy = form.locator("button[type=submit]")
+        expect(busy).to_be_disabled()
+        expect(busy).to_have_text(BUSY)
+        expect(busy).to_have_attribute("aria-busy", "true")
+        expect(form).to_have_attribute("aria-busy", "true")
+        page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow'))")
+        expect(busy).to_be_disabled()  # a plain pageshow (not from the cache) changes nothing
+        page.evaluate(
+            "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
+        )
+        expect(button).to_be_enabled()
+        expect(button).not_to_have_attribute("aria-busy", "true")
+        expect(form).not_to_have_attribute("aria-busy", "true")
+        page.unroute(re.compile(r"/answer$"))
+        button.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Scorecard for question 1")
+        assert _rows(db, sid, qid) == 1
+
+
+def test_a_double_click_on_the_follow_up_saves_one_follow_up(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A weak answer gets a follow-up; its form, double-clicked, sends one answer."""
+    expect = sync_api.expect
+    db = tmp_path / "web.sqlite3"
+    with _server(grader="offline", db=db) as base:
+        posts = _posts(page)
+        for n in range(1, TRIES + 1):  # a fresh session each time
+            _choose(page, base, ["q1"], follow_ups="1")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
+            sid, qid = _session_and_question(page)
+            page.get_by_role("textbox", name=re.compile(r"^Your answer \(type")).fill(WEAK)
+            page.get_by_role("button", name="Submit answer").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Scorecard for question 1")
+            page.get_by_role("textbox", name="Your answer to the follow-up").fill(
+                "I would add the schema check first, because it caught two later changes."
+            )
+            button = page.get_by_role("button", name="Submit follow-up answer")
+            posts.clear()
+            _record_submits(page, "#follow-up-form")
+            button.dblclick()
+            expect(page.locator(".follow-up-answer")).to_contain_text("schema check first")
+            assert posts == [f"/sessions/{sid}/q/{qid}/follow-up"], (n, posts)
+            _assert_busy_then_dropped(_submits(page))
+            assert _rows(db, sid, qid, kind="follow_up") == 1
+            assert _rows(db, sid, qid) == 1
+        assert page.dialogs == []
+
+
+def _silent_wav(path: Path) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\0\0" * 4000)
+
+
+def test_a_double_click_on_upload_sends_one_recording(page, tmp_path, httpx2_mock) -> None:  # type: ignore[no-untyped-def]
+    expect = sync_api.expect
+    route = httpx2_mock.post("https://llm.test/v1/audio/transcriptions").respond(
+        200, json={"text": STRONG, "duration": 95.0}
+    )
+    wav = tmp_path / "answer.wav"
+    _silent_wav(wav)
+    db = tmp_path / "web.sqlite3"
+    settings = {"grader": "offline", "openai_api_key": "test-key", "openai_base_url":
+                "https://llm.test/v1", "db": db}  # fmt: skip
+    with _server(**settings) as base:
+        _choose(page, base, ["q1", "q2", "q3"])
+        posts = _posts(page)
+        for n in range(1, TRIES + 1):
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {n}")
+            sid, qid = _session_and_question(page)
+            page.get_by_label(re.compile("^Audio file of your answer")).set_input_files(str(wav))
+            button = page.get_by_role("button", name="Upload the recording")
+            posts.clear()
+            _record_submits(page, "#audio-form")
+            button.dblclick()
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Scorecard for question {n}")
+            assert posts == [f"/sessions/{sid}/q/{qid}/audio"], (n, posts)
+            _assert_busy_then_dropped(_submits(page), "Uploading and grading…")
+            assert route.call_count == n  # one transcription per question
+            assert _rows(db, sid, qid) == 1
+            if n < TRIES:
+                page.get_by_role("link", name="Next question").click()
+        page.goto(base + "/")
+        expect(page.locator("ul.sessions")).to_contain_text(f"{TRIES} of {TRIES} answered")

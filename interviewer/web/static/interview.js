@@ -1,5 +1,6 @@
 // The interview page: a visible timer, a word count, the question read aloud, and recording
-// with MediaRecorder. Everything works without this script too: the forms post as usual.
+// with MediaRecorder; on it and on the scorecard, forms that send an answer once.
+// Everything works without this script too: the forms post as usual.
 (function () {
   "use strict";
   var status = document.getElementById("status");
@@ -136,4 +137,57 @@
       say("Uploading and transcribing your answer. This can take a little while.");
     });
   }
+
+  // One request per answer: a form with data-busy-label (the answer, the follow-up, the
+  // upload) disables its submit button on the first submit, shows the label and is
+  // aria-busy, and drops every further submit, so a double click sends one request. The
+  // server keeps the first answer anyway. Back from the back/forward cache it is usable.
+  var SUBMITS = "button:not([type]), button[type=submit], input[type=submit]";
+  var busyForms = document.querySelectorAll("form[data-busy-label]");
+  function setBusy(form, submitter) {
+    form.setAttribute("data-submitting", "");
+    form.setAttribute("aria-busy", "true");
+    var buttons = form.querySelectorAll(SUBMITS);
+    var shown = submitter && form.contains(submitter) ? submitter : buttons[0];
+    // Disabled here, the button is left out of the form data: these buttons have no name.
+    buttons.forEach(function (b) {
+      b.disabled = true;
+      if (b === shown) {
+        b.setAttribute("aria-busy", "true");
+        if (b.tagName === "INPUT") {
+          b.setAttribute("data-idle-label", b.value);
+          b.value = form.getAttribute("data-busy-label");
+        } else {
+          b.setAttribute("data-idle-label", b.textContent);
+          b.textContent = form.getAttribute("data-busy-label");
+        }
+      }
+    });
+  }
+  function setIdle(form) {
+    form.removeAttribute("data-submitting");
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll(SUBMITS).forEach(function (b) {
+      b.disabled = false;
+      b.removeAttribute("aria-busy");
+      if (b.hasAttribute("data-idle-label")) {
+        if (b.tagName === "INPUT") { b.value = b.getAttribute("data-idle-label"); }
+        else { b.textContent = b.getAttribute("data-idle-label"); }
+        b.removeAttribute("data-idle-label");
+      }
+    });
+  }
+  busyForms.forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (form.hasAttribute("data-submitting")) {
+        ev.preventDefault();  // already sent: this one would replace it with a second request
+        return;
+      }
+      if (ev.defaultPrevented) { return; }  // not being sent after all
+      setBusy(form, ev.submitter || null);
+    });
+  });
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted) { busyForms.forEach(setIdle); }
+  });
 })();
