@@ -108,7 +108,9 @@ _RULE_SOURCES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     ),
     (
         ("end",),
-        r"-{3,}\s*end\s+of\s+(?:the\s+)?(?:answer|response|transcript|input)\s*-{3,}",
+        # (?<!-): try a run of dashes once, from its start; without it each dash of a long
+        # run ("-----...") rescans the rest of the run, quadratic in the run's length
+        r"(?<!-)-{3,}\s*end\s+of\s+(?:the\s+)?(?:answer|response|transcript|input)\s*-{3,}",
     ),
     # "master key" style notes to the grader
     (
@@ -187,14 +189,26 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 
 def _cut_regions(answer: str) -> list[tuple[int, int]]:
     """Spans to remove: each whole sentence or line holding an injection attempt, and
-    everything after a fake end-of-answer marker (what follows it addresses the grader)."""
+    everything after a fake end-of-answer marker (what follows it addresses the grader).
+
+    Linear in the answer: the sentence ends are found in one scan, and the spans (sorted,
+    disjoint) move two pointers through them, never rescanning text.
+    """
+    spans = find_injection_spans(answer)
+    if not spans:
+        return []
+    ends = [m.start() for m in _SENTENCE_END.finditer(answer)]
     cut: list[tuple[int, int]] = []
-    for s, e in find_injection_spans(answer):
-        start = s
-        while start > 0 and not _SENTENCE_END.match(answer[start - 1]):
-            start -= 1
-        m = _SENTENCE_END.search(answer, e)
-        end = m.end() if m else len(answer)
+    before = 0  # ends[:before] lie before the current span's start
+    after = 0  # ends[after] is the first sentence end at or after the current span's end
+    for s, e in spans:
+        while before < len(ends) and ends[before] < s:
+            before += 1
+        start = ends[before - 1] + 1 if before else 0  # just after the last end before s
+        after = max(after, before)
+        while after < len(ends) and ends[after] < e:
+            after += 1
+        end = ends[after] + 1 if after < len(ends) else len(answer)
         if _is_end_marker(answer[s:e]):
             end = len(answer)
         if cut and start <= cut[-1][1]:
@@ -235,8 +249,7 @@ def mask_injection(answer: str) -> str:
         return answer
     chars = list(answer)
     for s, e in cut:
-        for i in range(s, e):
-            chars[i] = " "
+        chars[s:e] = " " * (e - s)
         chars[s] = "\n"
         if e - 1 > s:
             chars[e - 1] = "\n"
@@ -245,7 +258,7 @@ def mask_injection(answer: str) -> str:
 
 _END_MARKER = re.compile(
     r"</\s*(?:candidate_?answer|answer|response|transcript|user_?input|input)\s*>|"
-    r"<<<?\s*(?:end|stop|eof|end[ _]of[ _]answer)\s*>>>?|\[\s*end\s+of\s+|-{3,}\s*end\s+of",
+    r"<<<?\s*(?:end|stop|eof|end[ _]of[ _]answer)\s*>>>?|\[\s*end\s+of\s+|(?<!-)-{3,}\s*end\s+of",
     re.IGNORECASE,
 )
 

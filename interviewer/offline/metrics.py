@@ -255,20 +255,37 @@ def extract_metrics(
         prev_end = -1
         in_result = s.index in result_ids
         context = s.index in context_ids and not in_result
+        # The last number of the sentence, classified only once it is known not to join
+        # the next one: (start, end, value, joined). A chain "1-2-3-..." is one metric, and
+        # classifying each growing prefix of it would be quadratic in the chain's length.
+        pending: tuple[int, int, str, bool] | None = None
         for m in _numbers(low, s.lower):
             value = text[m.start() : m.end()].strip()
             if not value or value.lower() in ("a hundred", "half"):
                 continue
             gap = low[prev_end : m.start()] if prev_end >= 0 else ""
-            if found and found[-1].sentence is s and _JOIN.match(gap):
+            if pending is not None and _JOIN.match(gap):
                 # "from 800 ms to 120 ms" is one metric with its baseline, not two
-                last = found.pop()
-                value = text[last.start : m.end()]
-                joined = _classify(s, last.start, m.end(), value, in_result, context, True, low)
-                found.append(joined)
+                pending = (pending[0], m.end(), "", True)
             else:
-                found.append(
-                    _classify(s, m.start(), m.end(), value, in_result, context, False, low)
-                )
+                if pending is not None:
+                    found.append(_flush(s, pending, in_result, context, low))
+                pending = (m.start(), m.end(), value, False)
             prev_end = m.end()
+        if pending is not None:
+            found.append(_flush(s, pending, in_result, context, low))
     return found
+
+
+def _flush(
+    s: Sentence,
+    pending: tuple[int, int, str, bool],
+    in_result: bool,
+    context: bool,
+    low: str,
+) -> FoundMetric:
+    """Classify a number, or a joined run of numbers (its value is then the whole run)."""
+    start, end, value, joined = pending
+    if joined:
+        value = s.text[start:end]
+    return _classify(s, start, end, value, in_result, context, joined, low)

@@ -73,8 +73,10 @@ CONCRETE_GOAL = cue_pattern(
     r"threshold|without|on-device|so that|in order to|goal of|quarter|month|"
     r"(?:one|two|three|four|five|ten) (?:points?|percent|weeks?|days?|months?))\b"
 )
+# (?<!\d): a run of digits is tried once, from its first digit (the unit must follow the
+# run's last digit either way); without it every digit of a long run rescans the rest.
 MEASURABLE = cue_pattern(
-    r"\d+\s?(?:%|ms|x|percent|points?|mb|gb)|\b(?:by|of) (?:one|two|three|"
+    r"(?<!\d)\d+\s?(?:%|ms|x|percent|points?|mb|gb)|\b(?:by|of) (?:one|two|three|"
     r"four|five|ten) (?:points?|percent)|\b(?:under|below|above|at "
     r"least|at most|no more than|within) [^.]{0,15}\d|\b(?:target|threshold) of"
 )
@@ -235,14 +237,16 @@ def score_action(seg: Segments) -> tuple[Scored, float]:
         team = [s for s in seg.sentences if WE_ACTION.search(s.lower)]
         return (Scored(1, team[:2]) if team else Scored(0, [])), 0.0
     i_sents = [s for s in sents if I_ACTION.search(s.lower)]
-    we_sents = [s for s in sents if WE_ACTION.search(s.lower) and s not in i_sents]
+    mine = set(i_sents)  # sets, not lists, for membership: a list scan per sentence is quadratic
+    we_sents = [s for s in sents if WE_ACTION.search(s.lower) and s not in mine]
     ownership = len(i_sents) / max(len(i_sents) + len(we_sents), 1)
     if not i_sents:
         return Scored(1, sents[:2]), ownership
     # "I took a course, then I migrated Y, and I asked Z" is three steps in one sentence
     counted = [(s, _personal_steps(s)) for s in i_sents if s.words >= 6]
     specific = [s for s, n in counted if n >= 2 or (n and not VAGUE_VERB.search(s.lower))]
-    steps = sum(min(n, 3) for s, n in counted if s in specific)
+    chosen = set(specific)
+    steps = sum(min(n, 3) for s, n in counted if s in chosen)
     if steps < 2:
         return Scored(2, i_sents[:2]), ownership
     text = " ".join(s.lower for s in sents)
@@ -280,8 +284,10 @@ _VAGUE_STEPS = frozenset(["did", "helped", "handled", "tried", "worked", "suppor
 
 def score_result(seg: Segments, metrics: list[FoundMetric]) -> Scored:
     sents = list(seg.of("result"))
+    seen = set(sents)
     for m in metrics:
-        if m.outcome and m.sentence not in sents:
+        if m.outcome and m.sentence not in seen:
+            seen.add(m.sentence)
             sents.append(m.sentence)
     sents.sort(key=lambda s: s.index)
     if not sents:
@@ -344,7 +350,8 @@ def score_lessons(seg: Segments) -> Scored:
     text = " ".join(s.lower for s in sents)
     words = sum(s.words for s in sents)
     own = set().union(*(s.stems for s in sents))
-    story = set().union(*(s.stems for s in seg.sentences if s not in sents))
+    mine = set(sents)
+    story = set().union(*(s.stems for s in seg.sentences if s not in mine))
     shared = own & story
     cliche = bool(CLICHE.search(text))
     if cliche and (len(own) < 8 or len(shared) < 3):
@@ -361,8 +368,5 @@ def score_lessons(seg: Segments) -> Scored:
 
 
 def _unique(sents: list[Sentence]) -> list[Sentence]:
-    out: list[Sentence] = []
-    for s in sents:
-        if s not in out:
-            out.append(s)
-    return out
+    """The sentences without repeats, in order (a Sentence is equal only to itself)."""
+    return list(dict.fromkeys(sents))
