@@ -50,7 +50,7 @@ def write_input(folder: Path, n: int = N, answer: str = ANSWER) -> Path:
 def large_run(latency: float, n: int = 1000, concurrency: int = 100) -> tuple[float, float]:
     """(wall seconds, client CPU seconds) for N long answers, cache off."""
     from interviewer.batch.command import grade_file
-    from interviewer.settings import get_settings
+    from interviewer.core.settings import get_settings
 
     with tempfile.TemporaryDirectory() as tmp, StubServer(latency) as server:
         folder = Path(tmp)
@@ -73,7 +73,7 @@ def large_run(latency: float, n: int = 1000, concurrency: int = 100) -> tuple[fl
 def one_run(latency: float, cache: bool) -> tuple[float, int, int]:
     """Seconds for the whole batch, requests sent on the first and on a second run."""
     from interviewer.batch.command import grade_file
-    from interviewer.settings import get_settings
+    from interviewer.core.settings import get_settings
 
     with tempfile.TemporaryDirectory() as tmp, StubServer(latency) as server:
         folder = Path(tmp)

@@ -18,9 +18,9 @@ import string
 import time
 from collections.abc import Callable
 
-from interviewer.bank import get_bank
-from interviewer.offline import OfflineGrader
-from interviewer.rubric import build_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.offline import OfflineGrader
 
 STORY = (
     "At a travel booking site I owned the hotel-ranking model, and one week bookings from "

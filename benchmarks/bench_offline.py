@@ -16,9 +16,9 @@ import random
 import statistics
 import time
 
-from interviewer.bank import get_bank
-from interviewer.offline import OfflineGrader
-from interviewer.rubric import build_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.offline import OfflineGrader
 
 SITUATIONS = [
     "At a payments startup I owned the fraud model, and one Monday the false alarms tripled "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interviewer.store import Store
+from interviewer.engine.store import Store
 from tests.session_helpers import make_grade
 
 ANSWER = (

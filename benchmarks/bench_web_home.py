@@ -40,10 +40,10 @@ ANSWER = (
 
 def build(path: Path, sessions: int) -> None:
     """``sessions`` sessions of three graded answers, through the Store API."""
-    from interviewer import bank as banks
-    from interviewer.offline import OfflineGrader
-    from interviewer.rubric import build_rubric
-    from interviewer.store import Store
+    from interviewer.core import bank as banks
+    from interviewer.core.rubric import build_rubric
+    from interviewer.engine.store import Store
+    from interviewer.grading.offline import OfflineGrader
 
     bank = next(b for b, _ in banks.list_banks() if b.id == BANK)
     grader = OfflineGrader()
@@ -96,8 +96,8 @@ def main() -> None:
 
         from starlette.testclient import TestClient
 
-        from interviewer.settings import build_settings
-        from interviewer.store import Store
+        from interviewer.core.settings import build_settings
+        from interviewer.engine.store import Store
         from interviewer.web import WebConfig, create_app
 
         config = WebConfig(settings=build_settings(db=str(db), grader="offline"))

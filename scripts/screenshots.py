@@ -33,7 +33,7 @@ SECOND = "We tried a few things and in the end the team made it work."
 def main() -> int:
     from playwright.sync_api import expect, sync_playwright
 
-    from interviewer.settings import build_settings
+    from interviewer.core.settings import build_settings
     from interviewer.web import WebConfig, create_app
     from interviewer.web.live import launch_chromium, live_server
 

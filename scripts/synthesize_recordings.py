@@ -16,15 +16,15 @@ from pathlib import Path
 
 import httpx2
 
-from interviewer.bank import get_bank
+from interviewer.core.bank import get_bank
+from interviewer.core.grade import Flag, Grade
+from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric
+from interviewer.core.settings import build_settings
 from interviewer.evals.replay import REPLAY_NONCE, save_recording
 from interviewer.evals.suite import load_suite
-from interviewer.grade import Flag, Grade
-from interviewer.llm.client import build_client
-from interviewer.llm.grader import LLMGrader
-from interviewer.offline import OfflineGrader
-from interviewer.rubric import STAR_DIMENSIONS, build_rubric
-from interviewer.settings import build_settings
+from interviewer.grading.llm.client import build_client
+from interviewer.grading.llm.grader import LLMGrader
+from interviewer.grading.offline import OfflineGrader
 
 NOTE = "synthetic: made from the offline grader's grade of this answer, not by a model"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from interviewer.cli import app
+from interviewer.cli.app import app
 
 
 def run_cli(*args: str, input: str | None = None):

@@ -45,7 +45,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
-    from interviewer.settings import get_settings
+    from interviewer.core.settings import get_settings
 
     get_settings.cache_clear()
 

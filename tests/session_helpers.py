@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from interviewer.bank import Question
-from interviewer.errors import GradingError
-from interviewer.grade import (
+from interviewer.core.bank import Question
+from interviewer.core.errors import GradingError
+from interviewer.core.grade import (
     DimensionGrade,
     Grade,
     GradeMeta,
@@ -14,7 +14,7 @@ from interviewer.grade import (
     QuantifiedResultsGrade,
     compute_overall,
 )
-from interviewer.rubric import STAR_DIMENSIONS, Rubric
+from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
 
 
 def make_grade(

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.bank import get_bank, list_banks, load_bank
-from interviewer.errors import DataError, NotFoundError
-from interviewer.resources import rubrics_dir
+from interviewer.core.bank import get_bank, list_banks, load_bank
+from interviewer.core.errors import DataError, NotFoundError
+from interviewer.core.resources import rubrics_dir
 from tests.cli_helpers import run_cli
 
 BUILTIN = rubrics_dir() / "ml-problem-solving.yaml"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import respx
 
-from interviewer.bank import get_bank
 from interviewer.batch.batch_api import BatchJob, state_path
 from interviewer.batch.command import grade_file
 from interviewer.batch.io import ResultWriter, read_rows
-from interviewer.llm.grader import LLMGrader
-from interviewer.settings import build_settings
+from interviewer.core.bank import get_bank
+from interviewer.core.settings import build_settings
+from interviewer.grading.llm.grader import LLMGrader
 from tests.cli_helpers import run_cli
 from tests.llm_helpers import ANSWER, BASE_URL, FAKE_KEY, completion, reply_body
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import get_bank
 from interviewer.batch.io import read_done, read_rows
 from interviewer.batch.limiter import AdaptiveLimiter
-from interviewer.errors import DataError
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import DataError
 
 ANSWER = "I rebuilt the feature store loader and cut training time from 9 hours to 2."
 

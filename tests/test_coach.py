@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from interviewer.coach import placeholder_numbers
+from interviewer.grading.coach import placeholder_numbers
 from tests.cli_helpers import run_cli
 from tests.llm_helpers import BASE_URL, FAKE_KEY, completion
 from tests.test_report import make_session

@@ -15,8 +15,8 @@ import pexpect
 import pytest
 import respx
 
-from interviewer.redaction import redact, remember, safe_url
-from interviewer.store import Store
+from interviewer.core.redaction import redact, remember, safe_url
+from interviewer.engine.store import Store
 from tests.cli_helpers import run_cli
 from tests.llm_helpers import BASE_URL, completion, reply_body
 
@@ -87,9 +87,9 @@ class TestPendingWork:
     def _graded_then_follow_up(self, db: Path) -> str:
         """The state a kill during the combined grading leaves: a graded main answer and a
         follow-up saved after that grade."""
-        from interviewer.bank import get_bank
-        from interviewer.offline import OfflineGrader
-        from interviewer.session import AnswerInput, Interview
+        from interviewer.core.bank import get_bank
+        from interviewer.engine.session import AnswerInput, Interview
+        from interviewer.grading.offline import OfflineGrader
 
         with Store.open(db) as store:
             engine = Interview.start(store, get_bank(), ["q1", "q2"], OfflineGrader())

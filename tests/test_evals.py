@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from interviewer.errors import DataError
+from interviewer.core.errors import DataError
 from interviewer.evals import metrics
 from interviewer.evals.suite import load_suite
 from tests.cli_helpers import run_cli

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.errors import ConfigError
-from interviewer.graders import describe_grader, make_grader, resolve_kind
-from interviewer.settings import build_settings
+from interviewer.core.errors import ConfigError
+from interviewer.core.settings import build_settings
+from interviewer.grading.factory import describe_grader, make_grader, resolve_kind
 
 
 def test_auto_without_a_key_uses_the_offline_grader_and_says_why() -> None:
@@ -43,6 +43,6 @@ def test_an_unknown_kind_is_named() -> None:
 
 
 def test_auto_with_a_key_builds_the_llm_grader() -> None:
-    pytest.importorskip("interviewer.llm.grader")
+    pytest.importorskip("interviewer.grading.llm.grader")
     grader = make_grader(build_settings(openai_api_key="test-key"), "auto")
     assert grader.kind == "llm"

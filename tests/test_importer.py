@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import get_bank, load_bank
-from interviewer.errors import DataError
-from interviewer.importer import parse_document
+from interviewer.core.bank import get_bank, load_bank
+from interviewer.core.errors import DataError
+from interviewer.engine.importer import parse_document
 from tests.cli_helpers import run_cli
 
 

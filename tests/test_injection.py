@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.injection import find_injection, find_injection_spans, strip_injection
+from interviewer.grading.injection import find_injection, find_injection_spans, strip_injection
 
 STORY = (
     "I owned the fraud model at a payments startup. I compared the feature distributions "

@@ -33,25 +33,25 @@ from typing import Any, TypeVar
 
 import pytest
 
-from interviewer.bank import get_bank
-from interviewer.injection import (
+from interviewer.core.bank import get_bank
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.injection import (
     _cut_regions,
     _is_end_marker,
     find_injection_spans,
     mask_injection,
     strip_injection,
 )
-from interviewer.offline import OfflineGrader
-from interviewer.offline.metrics import FoundMetric, extract_metrics
-from interviewer.offline.scoring import (
+from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.offline.metrics import FoundMetric, extract_metrics
+from interviewer.grading.offline.scoring import (
     score_action,
     score_lessons,
     score_quantified,
     score_result,
 )
-from interviewer.offline.segment import Segments, segment
-from interviewer.offline.text import Sentence, split_sentences
-from interviewer.rubric import build_rubric
+from interviewer.grading.offline.segment import Segments, segment
+from interviewer.grading.offline.text import Sentence, split_sentences
 
 SMALL = 12_500  # and 4 x SMALL = 50,000
 STEP_SMALL = 25_000  # a step alone is cheap: measured at 25,000 and 100,000

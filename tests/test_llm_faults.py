@@ -16,18 +16,18 @@ import httpx2
 import pytest
 import respx
 
-from interviewer.bank import get_bank
-from interviewer.errors import (
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import (
     LLMContentFilterError,
     LLMInvalidReplyError,
     LLMRefusalError,
     LLMUnavailableError,
 )
-from interviewer.grade import Flag
-from interviewer.llm.grader import LLMGrader
-from interviewer.llm.retry import MAX_WAIT
-from interviewer.rubric import build_rubric
-from interviewer.settings import build_settings
+from interviewer.core.grade import Flag
+from interviewer.core.rubric import build_rubric
+from interviewer.core.settings import build_settings
+from interviewer.grading.llm.grader import LLMGrader
+from interviewer.grading.llm.retry import MAX_WAIT
 from tests.llm_helpers import ANSWER, BASE_URL, FAKE_KEY, completion, dimension, reply_body
 
 CHAT = f"{BASE_URL}/chat/completions"

@@ -9,8 +9,8 @@ import httpx
 import pytest
 import respx
 
-from interviewer.bank import get_bank
-from interviewer.errors import (
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import (
     ConfigError,
     LLMContentFilterError,
     LLMInvalidReplyError,
@@ -18,10 +18,10 @@ from interviewer.errors import (
     LLMTruncatedError,
     LLMUnavailableError,
 )
-from interviewer.grade import Flag
-from interviewer.llm.grader import LLMGrader
-from interviewer.rubric import build_rubric
-from interviewer.settings import build_settings
+from interviewer.core.grade import Flag
+from interviewer.core.rubric import build_rubric
+from interviewer.core.settings import build_settings
+from interviewer.grading.llm.grader import LLMGrader
 from tests.llm_helpers import ANSWER, BASE_URL, FAKE_KEY, completion, dimension, reply_body
 
 CHAT = f"{BASE_URL}/chat/completions"
@@ -326,7 +326,7 @@ class TestOneConversationPerCall:
         schema = sent(route)["response_format"]["json_schema"]["schema"]
         theme = schema["properties"]["themes"]["items"]["properties"]["theme"]
         assert theme["enum"] == [d.id for d in q1[1].themes]
-        from interviewer.llm.schema import schema_hash
+        from interviewer.grading.llm.schema import schema_hash
 
         assert grade.meta.schema_hash == schema_hash(tuple(theme["enum"]))  # per rubric
 

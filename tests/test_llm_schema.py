@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from interviewer.bank import get_bank
-from interviewer.errors import ConfigError
-from interviewer.llm import templates
-from interviewer.llm.render import render_messages
-from interviewer.llm.schema import GradeReply, strict_schema
-from interviewer.rubric import build_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import ConfigError
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.llm import templates
+from interviewer.grading.llm.render import render_messages
+from interviewer.grading.llm.schema import GradeReply, strict_schema
 from tests.llm_helpers import ANSWER, reply_body
 
 

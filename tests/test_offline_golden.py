@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.bank import get_bank
-from interviewer.grade import Grade
-from interviewer.offline import OfflineGrader
-from interviewer.rubric import STAR_DIMENSIONS, build_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.grade import Grade
+from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric
+from interviewer.grading.offline import OfflineGrader
 
 GOLDEN = Path(__file__).parent / "golden" / "offline_golden.yaml"
 BAND_AGREEMENT_BAR = 0.85

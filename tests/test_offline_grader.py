@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.bank import get_bank
-from interviewer.errors import DataError, GradingError
-from interviewer.grade import Flag, Grade, compute_overall
-from interviewer.offline import OfflineGrader
-from interviewer.offline.feedback import load_templates, templates_path
-from interviewer.rubric import build_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import DataError, GradingError
+from interviewer.core.grade import Flag, Grade, compute_overall
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.offline.feedback import load_templates, templates_path
 
 STORY = (
     "At a travel booking site I owned the hotel-ranking model, and one week bookings from "
@@ -184,9 +184,9 @@ def test_grades_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     script = tmp_path / "grade.py"
     script.write_text(
         "import json, sys\n"
-        "from interviewer.bank import get_bank\n"
-        "from interviewer.rubric import build_rubric\n"
-        "from interviewer.offline import OfflineGrader\n"
+        "from interviewer.core.bank import get_bank\n"
+        "from interviewer.core.rubric import build_rubric\n"
+        "from interviewer.grading.offline import OfflineGrader\n"
         "bank = get_bank()\n"
         "g = OfflineGrader().grade(bank.question('q1'), build_rubric(bank, 'q1'), sys.argv[1])\n"
         "print(json.dumps(g.model_dump(mode='json'), sort_keys=True))\n",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.offline.metrics import extract_metrics
-from interviewer.offline.text import split_sentences
+from interviewer.grading.offline.metrics import extract_metrics
+from interviewer.grading.offline.text import split_sentences
 
 
 def outcomes(text: str, result: bool = True) -> dict[str, str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.offline.segment import segment
-from interviewer.offline.text import split_sentences, stem
+from interviewer.grading.offline.segment import segment
+from interviewer.grading.offline.text import split_sentences, stem
 
 
 def parts_of(text: str) -> dict[str, list[str]]:

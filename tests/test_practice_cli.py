@@ -14,7 +14,7 @@ import pexpect
 import pytest
 import yaml
 
-from interviewer.store import Store
+from interviewer.engine.store import Store
 from tests.cli_helpers import run_cli
 
 ANSWER_Q1 = (
@@ -334,7 +334,7 @@ class TestResume:
 
 
 def test_a_report_is_written_at_the_end_with_the_answer_escaped(tmp_path: Path):
-    pytest.importorskip("interviewer.report")
+    pytest.importorskip("interviewer.views.report")
     from html.parser import HTMLParser
 
     answer = ANSWER_Q1 + " I wrote <script>alert(1)</script> in the runbook."

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import get_bank
-from interviewer.llm.render import render_messages
-from interviewer.rubric import build_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.llm.render import render_messages
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 ANSWER = (

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import get_bank
-from interviewer.offline import OfflineGrader
-from interviewer.report import render_report
-from interviewer.rubric import build_rubric
-from interviewer.store import Store
+from interviewer.core.bank import get_bank
+from interviewer.core.rubric import build_rubric
+from interviewer.engine.store import Store
+from interviewer.grading.offline import OfflineGrader
+from interviewer.views.report import render_report
 from tests.cli_helpers import run_cli
 
 STRONG = (

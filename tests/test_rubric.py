@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.bank import get_bank
-from interviewer.errors import DataError
-from interviewer.grade import compute_overall
-from interviewer.resources import rubrics_dir
-from interviewer.rubric import STAR_DIMENSIONS, build_rubric, load_star_rubric
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import DataError
+from interviewer.core.grade import compute_overall
+from interviewer.core.resources import rubrics_dir
+from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric, load_star_rubric
 
 STAR = rubrics_dir() / "star.yaml"
 

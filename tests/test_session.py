@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank import get_bank
-from interviewer.errors import ConfigError, NotFoundError
-from interviewer.followups import choose_probe, load_probes, weak_part
-from interviewer.selection import select_questions
-from interviewer.session import AnswerInput, Interview, StopInterview, regrade
-from interviewer.store import Store
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import ConfigError, NotFoundError
+from interviewer.engine.followups import choose_probe, load_probes, weak_part
+from interviewer.engine.selection import select_questions
+from interviewer.engine.session import AnswerInput, Interview, StopInterview, regrade
+from interviewer.engine.store import Store
 from tests.session_helpers import FailingGrader, RecordingGrader, make_grade
 
 MAIN_ANSWER = (

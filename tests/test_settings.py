@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.errors import ConfigError
-from interviewer.settings import build_settings
+from interviewer.core.errors import ConfigError
+from interviewer.core.settings import build_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,7 @@ def test_copied_env_example_with_blanks_means_defaults(tmp_path: Path, monkeypat
 
 def test_every_setting_is_documented_in_env_example():
     documented = (REPO / ".env.example").read_text()
-    from interviewer.settings import Settings
+    from interviewer.core.settings import Settings
 
     for name, field in Settings.model_fields.items():
         env_name = field.validation_alias.choices[0]  # type: ignore[union-attr]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import store as store_mod
-from interviewer.errors import NotFoundError
-from interviewer.store import MIGRATIONS, Store, default_db_path, migrate, redact
+from interviewer.core.errors import NotFoundError
+from interviewer.engine import store as store_mod
+from interviewer.engine.store import MIGRATIONS, Store, default_db_path, migrate, redact
 from tests.session_helpers import make_grade
 
 
@@ -195,7 +195,7 @@ class TestStoredDataAcrossVersions:
     def test_a_grade_from_a_newer_version_says_to_upgrade(self, tmp_path):
         import json
 
-        from interviewer.errors import DataError
+        from interviewer.core.errors import DataError
 
         path = tmp_path / "new.sqlite3"
         self._old_database(path, json.dumps(self._grade_dict(schema_version=99)))
@@ -208,7 +208,7 @@ class TestStoredDataAcrossVersions:
         assert "Traceback" not in result.output
 
     def test_a_database_from_a_newer_version_is_refused_before_use(self, tmp_path):
-        from interviewer.errors import DataError
+        from interviewer.core.errors import DataError
 
         path = tmp_path / "newer.sqlite3"
         Store.open(path).close()

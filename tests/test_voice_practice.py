@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import respx
 
-from interviewer.store import Store
+from interviewer.engine.store import Store
 from tests.cli_helpers import run_cli
 from tests.llm_helpers import BASE_URL, FAKE_KEY
 

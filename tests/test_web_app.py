@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from interviewer.errors import GradingError
-from interviewer.settings import build_settings
-from interviewer.store import Store
+from interviewer.core.errors import GradingError
+from interviewer.core.settings import build_settings
+from interviewer.engine.store import Store
 from interviewer.web import WebConfig
 from interviewer.web.security import CSRF_COOKIE
 from tests.cli_helpers import run_cli

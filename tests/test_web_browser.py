@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from interviewer.settings import build_settings
+from interviewer.core.settings import build_settings
 from interviewer.web import WebConfig, create_app
 from interviewer.web.live import chromium_path, launch_chromium, live_server
 from tests.web_helpers import STRONG
@@ -72,7 +72,7 @@ def _choose(page, base: str, questions: list[str], follow_ups: str = "0") -> Non
 
 
 def test_a_typed_interview_runs_end_to_end_to_the_report(page) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("interviewer.report", reason="the report module has not landed")
+    pytest.importorskip("interviewer.views.report", reason="the report module has not landed")
     expect = sync_api.expect
     with _server(grader="offline") as base:
         _choose(page, base, ["q1", "q2"])
@@ -103,7 +103,7 @@ def test_a_typed_interview_runs_end_to_end_to_the_report(page) -> None:  # type:
 
 
 def test_an_injected_script_answer_stays_inert(page) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("interviewer.report", reason="the report module has not landed")
+    pytest.importorskip("interviewer.views.report", reason="the report module has not landed")
     expect = sync_api.expect
     evil = '<script>alert("owned")</script><img src=x onerror="alert(2)"> ' + STRONG
     with _server(grader="offline") as base:

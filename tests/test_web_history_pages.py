@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import store as store_mod
-from interviewer.history import summarise
-from interviewer.store import MIGRATIONS, Store
+from interviewer.engine import store as store_mod
+from interviewer.engine.store import MIGRATIONS, Store
+from interviewer.views.history import summarise
 from interviewer.web import service
 from tests.session_helpers import make_grade
 from tests.web_helpers import BANK, STRONG, Browser

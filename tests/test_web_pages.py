@@ -18,10 +18,10 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from interviewer.errors import NotFoundError
-from interviewer.report.render import trend_chart
-from interviewer.settings import build_settings
-from interviewer.store import Store
+from interviewer.core.errors import NotFoundError
+from interviewer.core.settings import build_settings
+from interviewer.engine.store import Store
+from interviewer.views.report.render import trend_chart
 from interviewer.web import WebConfig, create_app
 from interviewer.web import app as web_app
 from interviewer.web.live import live_server

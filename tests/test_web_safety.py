@@ -10,8 +10,8 @@ import threading
 import pytest
 from starlette.testclient import TestClient
 
-from interviewer.settings import build_settings
-from interviewer.store import Store
+from interviewer.core.settings import build_settings
+from interviewer.engine.store import Store
 from interviewer.web import WebConfig, create_app
 from interviewer.web.security import allowed_hosts, host_name
 from tests.llm_helpers import BASE_URL
@@ -66,7 +66,7 @@ class TestOneAnswerPerQuestion:
             assert stored(sid).unanswered() == ["q2"]
 
     def test_the_database_refuses_a_second_main_answer(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from interviewer.errors import AnswerExistsError
+        from interviewer.core.errors import AnswerExistsError
 
         with Store.open(tmp_path / "s.sqlite3") as store:
             sid = store.create_session(BANK, ["q1"])
@@ -80,7 +80,7 @@ class TestOneAnswerPerQuestion:
             assert [a.text for a in store.get_session(sid).answers] == ["first", "f1"]
 
     def test_an_old_database_with_doubled_answers_migrates_and_keeps_them(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from interviewer import store as store_mod
+        from interviewer.engine import store as store_mod
 
         path = tmp_path / "old.sqlite3"
         db = sqlite3.connect(path, isolation_level=None)
@@ -217,7 +217,7 @@ class TestBusyDatabase:
     def test_a_locked_database_shows_the_text_back_and_never_claims_it_was_saved(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from interviewer import store as store_mod
+        from interviewer.engine import store as store_mod
 
         b = Browser()
         sid = b.start(["q1"], follow_ups=0)

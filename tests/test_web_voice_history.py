@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.store import Store
+from interviewer.engine.store import Store
 from tests.llm_helpers import BASE_URL, FAKE_KEY
 from tests.web_helpers import STRONG, Browser
 

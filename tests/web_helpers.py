@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from interviewer.settings import build_settings
+from interviewer.core.settings import build_settings
 from interviewer.web import WebConfig, create_app
 
 BANK = "ml-problem-solving"

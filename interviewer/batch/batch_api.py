@@ -19,15 +19,15 @@ from typing import Any
 
 import openai
 
-from interviewer.bank import Bank
 from interviewer.batch.cache import GradeCache, grade_key, grader_identity
 from interviewer.batch.io import ResultWriter, Row, RowError
 from interviewer.batch.runner import BatchResult
-from interviewer.errors import GradingError, LLMUnavailableError
-from interviewer.grade import Grade
-from interviewer.llm.chat import CHAT_PATH
-from interviewer.llm.grader import LLMGrader
-from interviewer.rubric import build_rubric
+from interviewer.core.bank import Bank
+from interviewer.core.errors import GradingError, LLMUnavailableError
+from interviewer.core.grade import Grade
+from interviewer.core.rubric import build_rubric
+from interviewer.grading.llm.chat import CHAT_PATH
+from interviewer.grading.llm.grader import LLMGrader
 from interviewer.ui import console
 
 DONE = {"completed", "failed", "expired", "cancelled"}

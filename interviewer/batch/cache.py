@@ -14,12 +14,12 @@ import time
 from functools import cache
 from pathlib import Path
 
-from interviewer.bank import Question
-from interviewer.errors import InterviewerError
-from interviewer.grade import Grade, Grader, load_stored_grade
-from interviewer.resources import prompts_dir
-from interviewer.rubric import Rubric, content_hash
-from interviewer.settings import Settings
+from interviewer.core.bank import Question
+from interviewer.core.errors import InterviewerError
+from interviewer.core.grade import Grade, Grader, load_stored_grade
+from interviewer.core.resources import prompts_dir
+from interviewer.core.rubric import Rubric, content_hash
+from interviewer.core.settings import Settings
 
 
 def default_cache_path(settings: Settings) -> Path:

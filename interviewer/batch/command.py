@@ -7,14 +7,14 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from interviewer.bank import get_bank
 from interviewer.batch.io import ResultWriter, Row, RowError, iter_rows, read_done
 from interviewer.batch.runner import BatchResult, BatchRunner
-from interviewer.errors import ConfigError
-from interviewer.graders import describe_grader, make_grader
-from interviewer.redaction import redact
-from interviewer.rubric import STAR_DIMENSIONS
-from interviewer.settings import build_settings
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import ConfigError
+from interviewer.core.redaction import redact
+from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.core.settings import build_settings
+from interviewer.grading.factory import describe_grader, make_grader
 from interviewer.ui import console, print_table
 
 SHORT = {"situation": "S", "task": "T", "action": "A", "result": "R",
@@ -99,7 +99,7 @@ def grade_file(
 
 def _batch_api(bank, grader_obj, writer, out, cache, todo, batch_id, poll_seconds) -> BatchResult:
     from interviewer.batch.batch_api import BatchJob
-    from interviewer.llm.grader import LLMGrader
+    from interviewer.grading.llm.grader import LLMGrader
 
     if not isinstance(grader_obj, LLMGrader):
         raise ConfigError("--batch-api needs the LLM grader: configure an LLM")

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from interviewer.bank import Bank, Question
-from interviewer.errors import DataError
-from interviewer.grade import Grade
-from interviewer.redaction import redact
+from interviewer.core.bank import Bank, Question
+from interviewer.core.errors import DataError
+from interviewer.core.grade import Grade
+from interviewer.core.redaction import redact
 
 FIELDS = ("id", "question_id", "answer")
 

@@ -13,14 +13,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.bank import Bank
 from interviewer.batch.cache import GradeCache, grade_key, grader_identity
 from interviewer.batch.io import ResultWriter, Row, RowError
 from interviewer.batch.limiter import AdaptiveLimiter
-from interviewer.errors import GradingError, check_length
-from interviewer.grade import AsyncGrader, Grade, Grader
-from interviewer.rubric import Rubric, build_rubric
-from interviewer.settings import Settings
+from interviewer.core.bank import Bank
+from interviewer.core.errors import GradingError, check_length
+from interviewer.core.grade import AsyncGrader, Grade, Grader
+from interviewer.core.rubric import Rubric, build_rubric
+from interviewer.core.settings import Settings
 
 KEPT_FAILURES = 50  # failures kept to print; every one is in the output file
 KEPT_ROWS = 200  # rows kept for the summary table; the averages cover every row

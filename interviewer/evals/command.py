@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from interviewer.errors import ConfigError, DataError
+from interviewer.core.errors import ConfigError, DataError
+from interviewer.core.grade import Grader
+from interviewer.core.settings import build_settings
 from interviewer.evals import output
 from interviewer.evals.runner import EvalResult, run_suite
 from interviewer.evals.suite import load_suite
-from interviewer.grade import Grader
-from interviewer.settings import build_settings
 from interviewer.ui import console
 
 REPLAY_BASE_URL = "http://replay.invalid/v1"
@@ -24,12 +24,12 @@ def eval_grader(
     if replay and record:
         raise ConfigError("use either --replay or --record, not both")
     if replay is None and record is None:
-        from interviewer.graders import make_grader
+        from interviewer.grading.factory import make_grader
 
         return make_grader(build_settings(grader=grader, model=model))
     from interviewer.evals.replay import REPLAY_NONCE, recording_http_client, replay_http_client
-    from interviewer.llm.client import build_client
-    from interviewer.llm.grader import LLMGrader
+    from interviewer.grading.llm.client import build_client
+    from interviewer.grading.llm.grader import LLMGrader
 
     if replay is not None:
         if not replay.is_dir():

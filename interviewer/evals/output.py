@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from interviewer.core.rubric import STAR_DIMENSIONS
 from interviewer.evals.runner import EvalResult
-from interviewer.rubric import STAR_DIMENSIONS
 from interviewer.ui import console, print_table
 
 SHORT = dict(zip(STAR_DIMENSIONS, ("S", "T", "A", "R", "Q", "L"), strict=True))

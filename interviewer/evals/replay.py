@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from interviewer.rubric import content_hash
+from interviewer.core.rubric import content_hash
 
 REPLAY_NONCE = "replay"
 KEY_FIELDS = ("model", "messages", "temperature", "seed", "response_format")

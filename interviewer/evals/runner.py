@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.bank import get_bank
-from interviewer.errors import GradingError
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import GradingError
+from interviewer.core.grade import Grade, Grader
+from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric
 from interviewer.evals import metrics
 from interviewer.evals.suite import Case, Suite
-from interviewer.grade import Grade, Grader
-from interviewer.rubric import STAR_DIMENSIONS, build_rubric
 
 
 @dataclass

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from interviewer.datafile import StrictModel, load_model
-from interviewer.grade import Flag
-from interviewer.rubric import STAR_DIMENSIONS
+from interviewer.core.datafile import StrictModel, load_model
+from interviewer.core.grade import Flag
+from interviewer.core.rubric import STAR_DIMENSIONS
 
 Band = tuple[int, int]
 
@@ -88,8 +88,8 @@ class Suite(StrictModel):
 
 def load_suite(path: Path) -> Suite:
     """Load a suite; errors name the file and the field, and unknown question ids too."""
-    from interviewer.bank import get_bank
-    from interviewer.errors import DataError
+    from interviewer.core.bank import get_bank
+    from interviewer.core.errors import DataError
 
     suite = load_model(Suite, path)
     bank = get_bank(suite.bank)

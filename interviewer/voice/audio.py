@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interviewer.errors import ConfigError, DataError
+from interviewer.core.errors import ConfigError, DataError
 
 if TYPE_CHECKING:
     import numpy as np

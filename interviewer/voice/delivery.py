@@ -16,8 +16,8 @@ from string import Template
 
 from pydantic import BaseModel
 
-from interviewer.datafile import StrictModel, load_model
-from interviewer.resources import rubrics_dir
+from interviewer.core.datafile import StrictModel, load_model
+from interviewer.core.resources import rubrics_dir
 from interviewer.voice.transcribe import Transcript
 
 _WORD = re.compile(r"[a-z']+|\d+(?:[.,]\d+)?%?", re.IGNORECASE)

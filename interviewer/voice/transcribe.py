@@ -3,7 +3,7 @@
 Works with whisper-1, gpt-4o(-mini)-transcribe, or a local faster-whisper / whisper.cpp
 server speaking the same API (``OPENAI_BASE_URL``). Long audio is split on silence and the
 parts' transcripts joined, with segment times shifted. Transport faults are retried with
-the same predicate and wait as grading (``interviewer.llm.retry``).
+the same predicate and wait as grading (``interviewer.grading.llm.retry``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 import openai
 from tenacity import Retrying
 
-from interviewer.errors import DataError, LLMUnavailableError
-from interviewer.llm.retry import policy
-from interviewer.redaction import safe_url
-from interviewer.settings import Settings
+from interviewer.core.errors import DataError, LLMUnavailableError
+from interviewer.core.redaction import safe_url
+from interviewer.core.settings import Settings
+from interviewer.grading.llm.retry import policy
 from interviewer.voice.audio import Audio, load_audio, wav_bytes
 from interviewer.voice.split import MAX_SECONDS, split_audio
 
@@ -66,7 +66,7 @@ class Transcriber:
         max_seconds: float = MAX_SECONDS,
     ) -> None:
         if client is None:
-            from interviewer.llm.client import build_client
+            from interviewer.grading.llm.client import build_client
 
             settings.require_llm(
                 "transcription", "a local whisper server (faster-whisper, whisper.cpp)"

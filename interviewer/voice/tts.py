@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from interviewer.errors import ConfigError
-from interviewer.settings import Settings
+from interviewer.core.errors import ConfigError
+from interviewer.core.settings import Settings
 
 # extension -> the speech endpoint's ``response_format`` (its "pcm" has no file format)
 ENDPOINT_FORMATS = {".mp3": "mp3", ".opus": "opus", ".aac": "aac", ".flac": "flac", ".wav": "wav"}
@@ -56,7 +56,7 @@ def speak_to_file(text: str, out: Path, settings: Settings) -> str:
     suffix = out.suffix.lower()
     with tempfile.TemporaryDirectory(prefix="interviewer-tts-") as tmp:
         if settings.llm_configured:
-            from interviewer.llm.client import build_client
+            from interviewer.grading.llm.client import build_client
 
             client = build_client(settings)
             fmt = ENDPOINT_FORMATS.get(suffix, "wav")

@@ -19,15 +19,15 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from interviewer.errors import (
+from interviewer.core.errors import (
     InterviewerError,
     NotFoundError,
     SessionFinishedError,
 )
-from interviewer.grade import Grader
-from interviewer.graders import make_grader
-from interviewer.redaction import redact
-from interviewer.settings import Settings, get_settings
+from interviewer.core.grade import Grader
+from interviewer.core.redaction import redact
+from interviewer.core.settings import Settings, get_settings
+from interviewer.grading.factory import make_grader
 from interviewer.web import service
 from interviewer.web.messages import not_found_detail
 from interviewer.web.render import STATIC_DIR, render

@@ -10,9 +10,9 @@ from __future__ import annotations
 import ast
 import re
 
-from interviewer.errors import NotFoundError
+from interviewer.core.errors import NotFoundError
 
-# The store's wording (interviewer/store.py, Store.resolve_id): the reference is repr()'d.
+# The store's wording (interviewer/engine/store.py, Store.resolve_id): the reference is repr()'d.
 _NO_SESSION = re.compile(r"""^no session (?P<ref>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 _AMBIGUOUS = re.compile(r"""^session (?P<ref>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is ambiguous""")
 _NO_SESSIONS_YET = "no sessions yet"

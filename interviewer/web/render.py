@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from interviewer.rubric import dimension_names
+from interviewer.core.rubric import dimension_names
 from interviewer.web.security import CSRF_FIELD, csrf_token
 from interviewer.web.service import follow_up_changes
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from interviewer import bank as banks
-from interviewer.bank import Bank, Question
-from interviewer.errors import (
+from interviewer.core import bank as banks
+from interviewer.core.bank import Bank, Question
+from interviewer.core.errors import (
     AnswerExistsError,
     GradingError,
     InterviewerError,
@@ -27,14 +27,14 @@ from interviewer.errors import (
     SessionFinishedError,
     check_length,
 )
-from interviewer.grade import Grade, Grader
-from interviewer.records import QuestionView, SessionRecord
-from interviewer.rubric import Rubric
-from interviewer.settings import Settings
+from interviewer.core.grade import Grade, Grader
+from interviewer.core.records import QuestionView, SessionRecord
+from interviewer.core.rubric import Rubric
+from interviewer.core.settings import Settings
 
 if TYPE_CHECKING:
-    from interviewer.session import Interview
-    from interviewer.store import SessionSummaryRow, Store
+    from interviewer.engine.session import Interview
+    from interviewer.engine.store import SessionSummaryRow, Store
 
 DEFAULT_FOLLOW_UPS = 1
 DUPLICATE_WAIT_S = 15.0  # how long a resent answer waits for the first one's grade
@@ -64,7 +64,7 @@ class SessionSummary:
 
 @contextmanager
 def open_store(config: WebConfigLike) -> Iterator[Store]:
-    from interviewer.store import Store
+    from interviewer.engine.store import Store
 
     store = Store.open(config.settings.db)
     try:
@@ -142,7 +142,7 @@ def home_data(config: WebConfigLike, continue_limit: int = 5, finished_limit: in
 
 def bank_and_default(config: WebConfigLike, bank_id: str) -> tuple[Bank, list[str]]:
     """The bank and the engine's default choice of questions (least practised first)."""
-    from interviewer.selection import select_questions
+    from interviewer.engine.selection import select_questions
 
     bank = get_bank(config, bank_id)
     with open_store(config) as store:
@@ -160,9 +160,9 @@ def start_session(
     config: WebConfigLike, bank_id: str, question_ids: list[str], follow_ups: int
 ) -> str:
     """Create the session through the engine (questions checked against the bank)."""
-    from interviewer.graders import resolve_kind
-    from interviewer.selection import select_questions
-    from interviewer.session import Interview
+    from interviewer.engine.selection import select_questions
+    from interviewer.engine.session import Interview
+    from interviewer.grading.factory import resolve_kind
 
     bank = get_bank(config, bank_id)
     ids = select_questions(bank, ids=question_ids)
@@ -202,7 +202,7 @@ class _LazyGrader:
 
 
 def _engine(store: Store, config: WebConfigLike, session: SessionRecord) -> Interview:
-    from interviewer.session import Interview
+    from interviewer.engine.session import Interview
 
     options = store.session_options(session.id)
     return Interview(
@@ -314,7 +314,7 @@ def answer_question(
     it is saved (413, the text goes back to the textarea); the same answer sent twice is
     stored once and both submits get its scorecard.
     """
-    from interviewer.session import AnswerInput
+    from interviewer.engine.session import AnswerInput
 
     check_length(text, config.settings.max_answer_chars)
     with open_store(config) as store:
@@ -348,7 +348,7 @@ def answer_follow_up(
     config: WebConfigLike, sid: str, qid: str, text: str, *, elapsed_seconds: float | None = None
 ) -> Outcome:
     """Save the answer to the probe due now, then grade the question again with it."""
-    from interviewer.session import AnswerInput
+    from interviewer.engine.session import AnswerInput
 
     check_length(text, config.settings.max_answer_chars)
     with open_store(config) as store:
@@ -384,7 +384,7 @@ def regrade_question(config: WebConfigLike, sid: str, qid: str) -> Outcome:
 
 def scorecard(config: WebConfigLike, state: QuestionState) -> dict[str, Any]:
     """What the scorecard page shows: rows with each level's meaning, and the probe due."""
-    from interviewer.rubric import build_rubric
+    from interviewer.core.rubric import build_rubric
 
     grade = state.view.grade if state.view else None
     star_rows: list[dict[str, Any]] = []
@@ -464,7 +464,7 @@ class AlreadyAnswered(InterviewerError):
 
 
 def report_html(config: WebConfigLike, sid: str) -> str:
-    from interviewer.report import render_report
+    from interviewer.views.report import render_report
 
     with open_store(config) as store:
         session = store.get_session(sid)
@@ -479,10 +479,10 @@ def history_data(config: WebConfigLike, page: int = 1) -> dict[str, Any]:
     """One page of sessions with averages (newest first, from the summary query), and each
     STAR part's trend, the chart and reused stories over the latest ``TREND_SESSIONS``
     sessions (history module). ``page`` is clamped to the pages there are."""
-    from interviewer.history import SessionSummary as HistoryRow
-    from interviewer.history import history_points, reused_stories, trends
-    from interviewer.report.render import trend_chart
-    from interviewer.rubric import dimension_names
+    from interviewer.core.rubric import dimension_names
+    from interviewer.views.history import SessionSummary as HistoryRow
+    from interviewer.views.history import history_points, reused_stories, trends
+    from interviewer.views.report.render import trend_chart
 
     with open_store(config) as store:
         total = store.count_sessions()
@@ -545,8 +545,8 @@ def answer_audio(
     """
     from pathlib import Path
 
-    from interviewer.session import UNTRANSCRIBED, AnswerInput
-    from interviewer.voice.frontend import transcribe_answer
+    from interviewer.engine.session import UNTRANSCRIBED, AnswerInput
+    from interviewer.voice.answers import transcribe_answer
 
     with open_store(config) as store:
         state = _load_state(store, config, sid, qid)
@@ -563,7 +563,7 @@ def answer_audio(
             AnswerInput("", elapsed_seconds=elapsed_seconds, audio_path=str(path),
                         status="untranscribed"),
         )  # fmt: skip
-        heard = transcribe_answer(path, config.settings)
+        heard = transcribe_answer(path, config.settings).answer
         if heard.status == "untranscribed":
             return Outcome(answer_id, UNTRANSCRIBED)
         store.update_answer(answer_id, text=heard.text, status="ungraded", delivery=heard.delivery)
@@ -576,9 +576,9 @@ def report_view(config: WebConfigLike, sid: str) -> tuple[SessionRecord, str]:
 
     The content is ``Markup``: HTML the report's autoescaped templates made, safe to insert.
     """
-    from interviewer.history import history_points
-    from interviewer.report.model import build_report
-    from interviewer.report.render import render_body
+    from interviewer.views.history import history_points
+    from interviewer.views.report.model import build_report
+    from interviewer.views.report.render import render_body
 
     with open_store(config) as store:
         session = store.get_session(sid)
@@ -589,8 +589,8 @@ def report_view(config: WebConfigLike, sid: str) -> tuple[SessionRecord, str]:
 
 def report_download(config: WebConfigLike, sid: str) -> str:
     """The one-file HTML report, with the trend up to this session (as the CLI writes it)."""
-    from interviewer.history import history_points
-    from interviewer.report import render_report
+    from interviewer.views.history import history_points
+    from interviewer.views.report import render_report
 
     with open_store(config) as store:
         session = store.get_session(sid)

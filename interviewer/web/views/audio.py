@@ -10,8 +10,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from interviewer.errors import NotFoundError
-from interviewer.redaction import redact
+from interviewer.core.errors import NotFoundError
+from interviewer.core.redaction import redact
 from interviewer.web import service
 from interviewer.web.security import checked_form
 from interviewer.web.uploads import check_audio

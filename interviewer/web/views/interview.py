@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from interviewer.errors import AnswerTooLongError, SessionFinishedError
-from interviewer.redaction import redact
+from interviewer.core.errors import AnswerTooLongError, SessionFinishedError
+from interviewer.core.redaction import redact
 from interviewer.web import service
 from interviewer.web.render import render
 from interviewer.web.security import checked_form

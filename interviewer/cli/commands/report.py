@@ -1,0 +1,83 @@
+"""``interviewer report`` and ``interviewer history``: feedback over a session and over time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    pass
+
+DbOption = typer.Option(
+    None, "--db", help="Session database (default: INTERVIEWER_DB or your data dir)."
+)
+
+
+def report(
+    session: str = typer.Argument("last", help="Session id, or 'last'."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json or csv."),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Write here (default: stdout)."),
+    bank_dir: Path | None = typer.Option(None, "--bank-dir", envvar="INTERVIEWER_BANK_DIR"),
+    db: Path | None = DbOption,
+) -> None:
+    """A rubric feedback report for one session."""
+    from interviewer.engine.store import Store
+    from interviewer.views.history import history_points
+    from interviewer.views.report import render_report
+
+    with Store.open(db) as store:
+        record = store.get_session(session)
+        bank = _bank(store, record, bank_dir)
+        text = render_report(record, bank, fmt, history_points(store.list_sessions(), record.id))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+def history(
+    bank_dir: Path | None = typer.Option(None, "--bank-dir", envvar="INTERVIEWER_BANK_DIR"),
+    db: Path | None = DbOption,
+) -> None:
+    """Your sessions, per-dimension averages, the trend of each STAR part, reused stories."""
+    from interviewer.cli.history import print_history
+    from interviewer.engine.store import Store
+
+    with Store.open(db) as store:
+        print_history(store.list_sessions())
+
+
+def _bank(store, record, bank_dir):
+    from interviewer.core.bank import get_bank
+
+    options = store.session_options(record.id)
+    return get_bank(options.get("bank", record.bank_id), bank_dir)
+
+
+def coach(
+    session: str = typer.Argument(..., help="Session id, or 'last'."),
+    question: str = typer.Argument(..., help="Question id in that session, e.g. q1."),
+    model: str | None = typer.Option(None, "--model", help="LLM model."),
+    bank_dir: Path | None = typer.Option(None, "--bank-dir", envvar="INTERVIEWER_BANK_DIR"),
+    db: Path | None = DbOption,
+) -> None:
+    """Show a stronger STAR version of your answer, using only your own facts."""
+    from interviewer.core.errors import NotFoundError
+    from interviewer.core.settings import build_settings
+    from interviewer.engine.store import Store
+    from interviewer.grading.coach import coach_answer
+
+    settings = build_settings(model=model)
+    with Store.open(db) as store:
+        record = store.get_session(session)
+        bank = _bank(store, record, bank_dir)
+    views = {v.question_id: v for v in record.questions()}
+    if question not in views:
+        raise NotFoundError(f"session {record.id} has no answer to {question!r}")
+    view = views[question]
+    text = coach_answer(bank.question(question), view.full_text, view.grade, settings)
+    typer.echo(text)
+    typer.echo("\n(Placeholders in [brackets] are for numbers and facts only you know.)", err=True)

@@ -1,0 +1,32 @@
+"""``interviewer history`` in the terminal: the analysis comes from ``views.history``."""
+
+from __future__ import annotations
+
+from interviewer.core.records import SessionRecord
+from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.views.history import reused_stories, summarise, trends
+from interviewer.views.report.model import LABELS
+
+
+def print_history(sessions: list[SessionRecord]) -> None:
+    from interviewer.ui import console, print_table
+
+    out = console()
+    if not sessions:
+        out.print("No sessions yet: start one with `interviewer practice`.")
+        return
+    short = dict(zip(STAR_DIMENSIONS, ("S", "T", "A", "R", "Q", "L"), strict=True))
+    rows = []
+    for s in map(summarise, sessions):
+        cells = [f"{s.averages[d]:.1f}" if s.averages else "-" for d in STAR_DIMENSIONS]
+        overall = f"{s.overall:.0f}" if s.overall is not None else "-"
+        rows.append([s.id, s.started, str(s.graded), overall, *cells])
+    print_table(["session", "date", "graded", "overall", *short.values()], rows, title="History")
+    out.print("\nTrend per STAR part (last sessions):")
+    for dim, verdict in trends(sessions).items():
+        out.print(f"  {LABELS[dim]:<19} {verdict}")
+    reused = reused_stories(sessions)
+    if reused:
+        out.print("\nThe same story told for different questions (vary your examples):")
+        for a, b, score in reused:
+            out.print(f"  {a} ~ {b} (similarity {score:.2f})")

@@ -1,0 +1,227 @@
+"""The grade contract shared by every grader (offline and LLM).
+
+Serialised, the STAR dimensions sit at the top level (``grade.situation.score`` ...
+``grade.overall``, ``grade.flags``). ``overall`` is always computed here from the rubric
+weights, never taken from a model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, Literal, Protocol, get_args, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer.core.bank import Question
+from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
+
+Score = int  # 0..5, enforced by Field bounds below
+
+
+class Flag(StrEnum):
+    """Conditions a reader of the grade must know about."""
+
+    PROMPT_INJECTION = "prompt_injection"
+    TOO_SHORT = "too_short"
+    OFF_TOPIC = "off_topic"
+    NO_FIRST_PERSON = "no_first_person"
+    RAMBLING = "rambling"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+    UNSUPPORTED_SCORE = "unsupported_score"
+    GRADER_DISAGREEMENT = "grader_disagreement"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DimensionGrade(_Model):
+    """Score of one STAR dimension, with verbatim evidence and short feedback."""
+
+    score: int = Field(ge=0, le=5)
+    evidence: list[str] = Field(default_factory=list, description="verbatim quotes")
+    feedback: str = ""
+
+
+class Metric(_Model):
+    """A number found in the answer and what it measures."""
+
+    value: str = Field(description="as written, e.g. '18%', '$45,000', '3 weeks'")
+    measures: str = Field(description="what the number measures, e.g. 'conversion rate drop'")
+
+
+class QuantifiedResultsGrade(DimensionGrade):
+    """The quantified-results dimension also lists the metrics it found."""
+
+    metrics: list[Metric] = Field(default_factory=list)
+
+
+class ThemeGrade(_Model):
+    """Coverage of one key theme the question probes."""
+
+    theme: str
+    score: int = Field(ge=0, le=5)
+    evidence: list[str] = Field(default_factory=list)
+    feedback: str = ""
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class GradeMeta(_Model):
+    """Who graded, with what: enough to reproduce or compare a grade."""
+
+    grader: Literal["offline", "llm"]
+    grader_version: str
+    rubric_hash: str
+    model: str | None = None
+    system_fingerprint: str | None = None
+    prompt_hash: str | None = None
+    schema_hash: str | None = None
+    usage: Usage | None = None
+    latency_ms: float | None = None
+    removed_quotes: int = 0
+
+
+GRADE_SCHEMA_VERSION = 1  # raise it when a stored grade can no longer be read as before
+
+
+class Grade(_Model):
+    """A graded answer.
+
+    ``schema_version`` travels with every stored or written grade; ``load_stored_grade``
+    reads any version up to this one leniently (see there).
+    """
+
+    schema_version: int = GRADE_SCHEMA_VERSION
+
+    situation: DimensionGrade
+    task: DimensionGrade
+    action: DimensionGrade
+    result: DimensionGrade
+    quantified_results: QuantifiedResultsGrade
+    lessons_learned: DimensionGrade
+    themes: list[ThemeGrade] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    improvements: list[str] = Field(default_factory=list)
+    follow_up: str = ""
+    flags: list[Flag] = Field(default_factory=list)
+    overall: int = Field(ge=0, le=100)
+    meta: GradeMeta
+
+    def star(self) -> dict[str, DimensionGrade]:
+        """The six STAR dimensions by id, in rubric order."""
+        return {dim: getattr(self, dim) for dim in STAR_DIMENSIONS}
+
+    def scores(self) -> dict[str, int]:
+        """Every dimension's score by id: STAR parts, then themes."""
+        out = {dim: g.score for dim, g in self.star().items()}
+        out.update({t.theme: t.score for t in self.themes})
+        return out
+
+    def weakest(self) -> str:
+        """The STAR dimension with the lowest score (first in rubric order on ties)."""
+        star = self.star()
+        return min(star, key=lambda d: star[d].score)
+
+
+def compute_overall(scores: dict[str, int], rubric: Rubric) -> int:
+    """Weighted mean of the rubric's dimensions, scaled to 0-100; missing scores count 0."""
+    total_weight = sum(d.weight for d in rubric.dimensions)
+    if total_weight <= 0:
+        return 0
+    weighted = sum(d.weight * scores.get(d.id, 0) for d in rubric.dimensions)
+    return round(100 * weighted / (5 * total_weight))
+
+
+class Grader(Protocol):
+    """What the session engine, the batch grader and the evals call."""
+
+    @property
+    def kind(self) -> Literal["offline", "llm"]: ...
+
+    def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
+        """Grade one answer to ``question`` against ``rubric``; raises GradingError."""
+        ...
+
+
+@runtime_checkable
+class AsyncGrader(Protocol):
+    """A grader that can also grade on an event loop (the LLM grader), for batches.
+
+    ``on_rate_limited`` is an explicit event: called on every 429 before the retry waits,
+    so the batch lowers its concurrency. ``aclose`` closes connections in the same loop.
+    """
+
+    async def agrade(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        *,
+        on_rate_limited: Callable[[], None] | None = None,
+    ) -> Grade: ...
+
+    async def aclose(self) -> None: ...
+
+
+def load_stored_grade(raw: str | bytes | dict[str, Any], where: str = "stored grade") -> Grade:
+    """Read a grade written by this or an earlier version, leniently.
+
+    The strict model (``extra="forbid"``) is right for checking a model's reply, wrong for
+    reading back what we stored: a field that a newer or older version added is ignored,
+    a missing optional field takes its default. A grade from a version newer than this
+    code is a DataError that says to upgrade, never a raw ValidationError.
+    """
+    from interviewer.core.errors import DataError
+
+    data = json.loads(raw) if isinstance(raw, str | bytes) else dict(raw)
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or version > GRADE_SCHEMA_VERSION:
+        raise DataError(
+            None,
+            where,
+            f"written by a newer interviewer (grade schema {version}, this one reads up to "
+            f"{GRADE_SCHEMA_VERSION}): upgrade with `pip install -U interviewer`",
+        )
+    try:
+        return Grade.model_validate(_known_fields(Grade, data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise DataError(None, where, f"unreadable grade: {loc}: {first['msg']}") from exc
+
+
+def _known_fields(model: type[BaseModel], data: Any) -> Any:
+    """``data`` without the keys ``model`` (and its nested models) does not know."""
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for name, value in data.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            continue
+        inner = _model_in(field.annotation)
+        if inner is not None and isinstance(value, list):
+            out[name] = [_known_fields(inner, v) for v in value]
+        elif inner is not None:
+            out[name] = _known_fields(inner, value)
+        else:
+            out[name] = value
+    return out
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``X``, ``list[X]`` or ``X | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,482 @@
+"""LLMGrader: schema in, verified Grade out, through any OpenAI-compatible server.
+
+The conversation (request -> reply -> maybe one re-ask, maybe a JSON-mode fallback) is
+written once as a generator that yields requests and receives completions; ``grade`` and
+``agrade`` only drive it with the sync or async client. Faults become typed errors from
+``interviewer.core.errors``; the caller keeps the answer as ungraded when one is raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import openai
+from pydantic import ValidationError
+
+from interviewer.core.bank import Question
+from interviewer.core.errors import (
+    LLMContentFilterError,
+    LLMInvalidReplyError,
+    LLMRefusalError,
+    LLMTruncatedError,
+)
+from interviewer.core.grade import (
+    DimensionGrade,
+    Flag,
+    Grade,
+    GradeMeta,
+    Metric,
+    QuantifiedResultsGrade,
+    ThemeGrade,
+    Usage,
+    compute_overall,
+)
+from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
+from interviewer.core.settings import Settings
+from interviewer.grading.llm import render, verify
+from interviewer.grading.llm.chat import RateLimited, Request, apost_chat, post_chat
+from interviewer.grading.llm.retry import AsyncSleep, Sleep
+from interviewer.grading.llm.schema import GradeReply, rubric_theme_ids, schema_hash, strict_schema
+from interviewer.grading.llm.templates import prompt_hash
+
+GRADER_VERSION = "1.1"
+POOL_SIZE = 16  # connections per async client (see ``_pick_async_client``)
+Conversation = Generator[Request, Any, Grade]
+# Deterministic flags the offline grader computes that an LLM grade carries too.
+SHARED_FLAGS = {Flag.TOO_SHORT, Flag.NO_FIRST_PERSON, Flag.RAMBLING, Flag.OFF_TOPIC}
+
+
+@dataclass
+class ServerCapabilities:
+    """What conversations learned about the server, shared by all calls of one grader.
+
+    A conversation reads a snapshot when it starts and reports what it learns (the server
+    has no strict JSON-schema outputs; it rejects a sampling parameter) through these
+    lock-protected methods; it never changes another conversation's state mid-flight.
+    """
+
+    json_mode: bool = False
+    dropped: frozenset[str] = frozenset()
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def snapshot(self) -> tuple[bool, frozenset[str]]:
+        with self._lock:
+            return self.json_mode, self.dropped
+
+    def needs_json_mode(self) -> None:
+        with self._lock:
+            self.json_mode = True
+
+    def drop(self, param: str) -> None:
+        with self._lock:
+            self.dropped = self.dropped | {param}
+
+
+class LLMGrader:
+    """Grades with a chat model; see the module docstring for the flow."""
+
+    kind: Literal["llm"] = "llm"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: Any = None,
+        async_client: Any = None,
+        nonce: render.NonceFactory = render.random_nonce,
+        sleep: Sleep = time.sleep,
+        async_sleep: AsyncSleep = asyncio.sleep,
+    ) -> None:
+        from interviewer.grading.offline import OfflineGrader
+
+        self.settings = settings
+        self._client = client
+        self._async_client = async_client
+        self._async_pool: list[Any] = []
+        self._turn = 0
+        self.nonce = nonce
+        self.sleep = sleep
+        self.async_sleep = async_sleep
+        self.capabilities = ServerCapabilities(json_mode=settings.structured_output == "json")
+        self.offline = OfflineGrader()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMGrader:
+        """Check the configuration now, so a missing key is one clear line up front."""
+        from interviewer.grading.llm.client import check_configured
+
+        check_configured(settings)
+        return cls(settings, **kwargs)
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from interviewer.grading.llm.client import build_client
+
+            self._client = build_client(self.settings)
+        return self._client
+
+    @property
+    def async_client(self) -> Any:
+        if self._async_client is None:
+            from interviewer.grading.llm.client import build_async_client
+
+            self._async_client = build_async_client(self.settings)
+        return self._async_client
+
+    def _pick_async_client(self) -> Any:
+        """A client for the next call, round robin over ``concurrency / 16`` clients.
+
+        The HTTP pool checks every open connection each time it hands one out, so its cost
+        per request grows with the connections it holds; pools of at most 16 connections
+        keep that flat at high concurrency (1.6x less client CPU at 100, measured).
+        """
+        if self._async_client is not None and not self._async_pool:
+            return self._async_client  # one given in (tests), or a single pool is enough
+        if not self._async_pool:
+            from interviewer.grading.llm.client import build_async_client
+
+            shards = max(1, -(-self.settings.concurrency // POOL_SIZE))
+            self._async_pool = [build_async_client(self.settings) for _ in range(shards)]
+            self._async_client = self._async_pool[0]
+        self._turn = (self._turn + 1) % len(self._async_pool)
+        return self._async_pool[self._turn]
+
+    # --- drivers -------------------------------------------------------------------
+
+    def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
+        conversation = self.conversation(question, rubric, answer)
+        request = next(conversation)
+        while True:
+            try:
+                reply: Any = self.send(request)
+            except openai.BadRequestError as exc:
+                reply = exc
+            try:
+                request = conversation.send(reply)
+            except StopIteration as done:
+                grade: Grade = done.value
+                return grade
+
+    async def agrade(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        *,
+        on_rate_limited: RateLimited | None = None,
+    ) -> Grade:
+        """Grade on the event loop; ``on_rate_limited`` is called on every 429 (before the
+        retry waits), so a batch can lower its concurrency. Checking the reply against the
+        answer is CPU work: it runs in a thread, so the loop keeps other requests moving."""
+        conversation = self.conversation(question, rubric, answer)
+        request = next(conversation)
+        client = self._pick_async_client()
+        while True:
+            try:
+                reply: Any = await apost_chat(client, request, self.settings,
+                                              sleep=self.async_sleep,
+                                              on_rate_limited=on_rate_limited)  # fmt: skip
+            except openai.BadRequestError as exc:
+                reply = exc
+            step = await asyncio.to_thread(_advance, conversation, reply)
+            if isinstance(step, Grade):
+                return step
+            request = step
+
+    async def aclose(self) -> None:
+        """Close the async client inside the event loop that used it."""
+        for client in self._async_pool or ([self._async_client] if self._async_client else []):
+            await client.close()
+        self._async_client = None
+        self._async_pool = []
+
+    def cache_identity(self) -> dict[str, Any]:
+        """Everything besides the inputs that decides a grade: for the batch cache key."""
+        s = self.settings
+        return {
+            "model": s.model,
+            "temperature": s.temperature,
+            "seed": s.seed,
+            "structured_output": s.structured_output,
+            "prompt_hash": prompt_hash(*render.PROMPT_NAMES),
+            "schema_hash": schema_hash(),  # the base schema; rubric themes are in the key
+            "version": GRADER_VERSION,
+        }
+
+    def send(self, request: Request) -> Any:
+        """POST one chat-completion request with the transport retry policy."""
+        return post_chat(self.client, request, self.settings, sleep=self.sleep)
+
+    # --- the conversation ------------------------------------------------------------
+
+    def conversation(self, question: Question, rubric: Rubric, answer: str) -> Conversation:
+        """Yield requests, receive completions (or BadRequestError); return the Grade.
+
+        What the server is found to lack is reported to ``self.capabilities`` (for later
+        calls) and kept in this call's own variables; nothing here is shared mid-call.
+        """
+        started = time.perf_counter()
+        usage = Usage()
+        nonce = self.nonce()
+        json_mode, dropped = self.capabilities.snapshot()
+        theme_ids = rubric_theme_ids(rubric)
+        messages = render.render_messages(
+            question, rubric, answer, nonce=nonce, json_mode=json_mode
+        )
+        reasked = False
+        attempts = 0
+        while True:
+            request = self._request(messages, json_mode, dropped, theme_ids)
+            reply = yield request
+            attempts += 1
+            if isinstance(reply, openai.BadRequestError):
+                param = _unsupported_param(reply, request)
+                if param:
+                    # e.g. a reasoning model that only takes its default temperature, or a
+                    # server without seeds: leave it out from now on and ask again.
+                    dropped = dropped | {param}
+                    self.capabilities.drop(param)
+                    continue
+                if json_mode or not _rejects_schema(reply):
+                    raise LLMInvalidReplyError(
+                        f"the server rejected the request: {reply.message}",
+                        status=400,
+                        attempts=attempts,
+                        usage=usage,
+                    )
+                # The server has no strict structured outputs: fall back to JSON mode.
+                json_mode = True
+                self.capabilities.needs_json_mode()
+                messages = render.render_messages(
+                    question, rubric, answer, nonce=nonce, json_mode=True
+                )
+                continue
+            _add_usage(usage, reply)
+            content = _content(reply)
+            parsed, problem = parse_reply(content, rubric)
+            if parsed is None:
+                if reasked:
+                    raise LLMInvalidReplyError(
+                        f"the model's reply did not match the grade schema twice: {problem}",
+                        attempts=attempts,
+                        last_reply=content,
+                        usage=usage,
+                    )
+                reasked = True
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": content},
+                    render.reask_message(problem),
+                ]
+                continue
+            latency = (time.perf_counter() - started) * 1000
+            return self.to_grade(parsed, question, rubric, answer, reply, usage, latency)
+
+    def _request(
+        self,
+        messages: list[dict[str, str]],
+        json_mode: bool,
+        dropped: frozenset[str],
+        theme_ids: tuple[str, ...],
+    ) -> Request:
+        s = self.settings
+        request: Request = {"model": s.model, "messages": messages, "temperature": s.temperature}
+        if s.seed is not None:
+            request["seed"] = s.seed
+        for name in dropped:
+            request.pop(name, None)
+        if json_mode:
+            response_format: dict[str, Any] = {"type": "json_object"}
+        else:
+            schema = strict_schema(theme_ids)
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": "star_grade", "strict": True, "schema": schema},
+            }
+        request["response_format"] = response_format
+        return request
+
+    def to_grade(
+        self,
+        reply: GradeReply,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        completion: Any,
+        usage: Usage,
+        latency_ms: float,
+    ) -> Grade:
+        """Verify the reply against the answer and build the Grade (overall in code)."""
+        checked = verify.verify_quotes(reply, answer)
+        theme_ids = [d.id for d in rubric.themes]
+        given = {t.theme: t for t in reply.themes if t.theme in theme_ids}
+        raw = {d: getattr(reply, d).score for d in STAR_DIMENSIONS}
+        raw.update({t: given[t].score if t in given else 0 for t in theme_ids})
+        # the offline cross-check scans for injection too: one scan serves both
+        offline = self.offline.grade(question, rubric, answer)
+        injected = Flag.PROMPT_INJECTION in offline.flags
+        scores, flags = verify.cap_scores(raw, checked.evidence, answer, injected)
+        flags |= {f for f in offline.flags if f in SHARED_FLAGS}
+        if reply.off_topic:
+            flags.add(Flag.OFF_TOPIC)
+        if verify.disagreement(scores, offline):
+            flags.add(Flag.GRADER_DISAGREEMENT)
+        if checked.removed and not any(checked.evidence.values()):
+            flags.add(Flag.INSUFFICIENT_EVIDENCE)
+
+        def dim(name: str) -> dict[str, Any]:
+            part = getattr(reply, name)
+            return {
+                "score": scores[name],
+                "evidence": checked.evidence[name],
+                "feedback": part.reasoning,
+            }
+
+        metrics = [
+            Metric(value=m.value, measures=m.measures)
+            for m in reply.quantified_results.metrics
+            if verify.normalise(m.value) and verify.normalise(m.value) in verify.normalise(answer)
+        ]
+        meta = GradeMeta(
+            grader="llm",
+            grader_version=GRADER_VERSION,
+            rubric_hash=rubric.hash,
+            model=getattr(completion, "model", None) or self.settings.model,
+            system_fingerprint=getattr(completion, "system_fingerprint", None),
+            prompt_hash=prompt_hash(*render.PROMPT_NAMES),
+            schema_hash=schema_hash(tuple(theme_ids)),
+            usage=usage,
+            latency_ms=round(latency_ms, 1),
+            removed_quotes=checked.removed,
+        )
+        return Grade(
+            situation=DimensionGrade(**dim("situation")),
+            task=DimensionGrade(**dim("task")),
+            action=DimensionGrade(**dim("action")),
+            result=DimensionGrade(**dim("result")),
+            quantified_results=QuantifiedResultsGrade(**dim("quantified_results"), metrics=metrics),
+            lessons_learned=DimensionGrade(**dim("lessons_learned")),
+            themes=[
+                ThemeGrade(
+                    theme=t,
+                    score=scores[t],
+                    evidence=checked.evidence.get(t, []),
+                    feedback=given[t].reasoning if t in given else "",
+                )
+                for t in theme_ids
+            ],
+            strengths=reply.strengths,
+            improvements=reply.improvements,
+            follow_up=reply.follow_up,
+            flags=sorted(flags),
+            overall=compute_overall(scores, rubric),
+            meta=meta,
+        )
+
+
+def _advance(conversation: Conversation, reply: Any) -> Request | Grade:
+    """One step of the conversation: the next request, or the finished Grade.
+
+    (StopIteration cannot cross into an asyncio future, so it is turned into a value.)
+    """
+    try:
+        return conversation.send(reply)
+    except StopIteration as done:
+        grade: Grade = done.value
+        return grade
+
+
+def parse_reply(content: str, rubric: Rubric) -> tuple[GradeReply | None, str]:
+    """The validated reply, or None and a short account of what is wrong (for the re-ask).
+
+    Beyond the schema, the themes must be exactly the rubric's key themes, once each: a
+    theme the model skipped would otherwise score 0 without anyone noticing.
+    """
+    try:
+        parsed = GradeReply.model_validate_json(content)
+    except ValidationError as exc:
+        return None, _brief(exc)
+    wanted = [d.id for d in rubric.themes]
+    got = [t.theme for t in parsed.themes]
+    problems = []
+    if missing := [t for t in wanted if t not in got]:
+        problems.append(f"themes: no entry for {', '.join(missing)}")
+    if unknown := [t for t in dict.fromkeys(got) if t not in wanted]:
+        problems.append(
+            f"themes: {', '.join(unknown)} is not a key theme of this rubric "
+            f"(use exactly: {', '.join(wanted) or 'none'})"
+        )
+    if repeated := [t for t in dict.fromkeys(got) if got.count(t) > 1]:
+        problems.append(f"themes: {', '.join(repeated)} given more than once")
+    if problems:
+        return None, "; ".join(problems)
+    return parsed, ""
+
+
+# Sampling parameters a server may not accept; the grade does not depend on having them.
+DROPPABLE_PARAMS = ("seed", "temperature")
+
+
+def _unsupported_param(exc: openai.BadRequestError, request: Request) -> str | None:
+    """The sampling parameter a 400 complains about, if the request still sends it."""
+    text = str(exc.message).lower()
+    for name in DROPPABLE_PARAMS:
+        if name in request and re.search(rf"\b{name}\b", text):
+            return name
+    return None
+
+
+def _rejects_schema(exc: openai.BadRequestError) -> bool:
+    """A 400 that says structured outputs are not supported (not any 400 saying "schema").
+
+    It must name the feature (``response_format``, ``json_schema`` or structured outputs)
+    and say it is not available; a 400 about an invalid schema keyword is a real error.
+    """
+    text = str(exc.message).lower()
+    names_it = any(k in text for k in ("response_format", "json_schema", "structured output"))
+    refuses = any(
+        k in text
+        for k in ("not supported", "unsupported", "not support", "unknown", "invalid type",
+                  "not allowed", "must be one of", "not available", "unrecognized")
+    )  # fmt: skip
+    return names_it and refuses
+
+
+def _content(completion: Any) -> str:
+    """The reply text, or the typed error for a refusal, truncation or filter."""
+    choice = completion.choices[0]
+    message = choice.message
+    if getattr(message, "refusal", None):
+        raise LLMRefusalError(f"the model refused to grade: {message.refusal}")
+    if choice.finish_reason == "length":
+        raise LLMTruncatedError(
+            "the model's reply was cut off (finish_reason=length): the answer may be too long "
+            "for the model's output limit"
+        )
+    if choice.finish_reason == "content_filter":
+        raise LLMContentFilterError("the provider's content filter stopped the reply")
+    return message.content or ""
+
+
+def _add_usage(total: Usage, completion: Any) -> None:
+    used = getattr(completion, "usage", None)
+    if used is not None:
+        total.prompt_tokens += used.prompt_tokens or 0
+        total.completion_tokens += used.completion_tokens or 0
+        total.total_tokens += used.total_tokens or 0
+
+
+def _brief(exc: ValidationError) -> str:
+    """A short, model-readable account of what failed validation."""
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(reply)"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,124 @@
+"""The offline grader's templates and word lists (``rubrics/feedback/offline.yaml``).
+
+Loaded and validated once per process (the benchmark grades hundreds of answers a second;
+YAML parsing per answer would dominate). Texts are ``string.Template`` strings so a bad
+placeholder in the data file leaves the placeholder visible instead of crashing a grade.
+"""
+
+from __future__ import annotations
+
+from functools import cache, cached_property
+from pathlib import Path
+from string import Template
+
+from pydantic import Field
+
+from interviewer.core.datafile import StrictModel, load_model
+from interviewer.core.resources import rubrics_dir
+from interviewer.core.rubric import STAR_DIMENSIONS, content_hash
+from interviewer.grading.offline.text import content_stems, stem
+
+Bands = dict[str, str]  # low / mid / high
+
+
+class Limits(StrictModel):
+    too_short_words: int = Field(gt=0)
+    rambling_words: int = Field(gt=0)
+    rambling_hard_words: int = Field(gt=0)
+    off_topic_ratio: float = Field(ge=0, le=1)
+    off_topic_min_hits: int = Field(ge=0)
+
+
+class Improvements(StrictModel):
+    situation: Bands
+    task: Bands
+    action: Bands
+    result: Bands
+    quantified_results: Bands
+    lessons_learned: Bands
+    flags: dict[str, str]
+
+
+class Templates(StrictModel):
+    """The contents of offline.yaml."""
+
+    version: str
+    caps: dict[str, int]
+    limits: Limits
+    feedback: dict[str, Bands]
+    improvements: Improvements
+    strengths: dict[str, str]
+    themes: Bands
+    follow_up: dict[str, str]
+    probe_keywords: dict[str, list[str]]
+    work_vocabulary: str
+    topic_ignore: str
+    common_stems: str
+    synonyms: list[list[str]]
+
+    @cached_property
+    def hash(self) -> str:
+        return content_hash(self.model_dump(mode="json"))
+
+    @cached_property
+    def work_stems(self) -> frozenset[str]:
+        return frozenset(content_stems(self.work_vocabulary)) - self.ignored_stems
+
+    @cached_property
+    def ignored_stems(self) -> frozenset[str]:
+        return frozenset(content_stems(self.topic_ignore))
+
+    @cached_property
+    def common(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in self.common_stems.split())
+
+    @cached_property
+    def synonym_groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        groups = []
+        for words in self.synonyms:
+            stems: list[str] = []
+            for w in words:
+                for st in content_stems(w):
+                    if st not in stems:
+                        stems.append(st)
+            if stems:
+                groups.append((stems[0], tuple(stems[1:])))
+        return tuple(groups)
+
+
+def templates_path() -> Path:
+    return rubrics_dir() / "feedback" / "offline.yaml"
+
+
+@cache
+def load_templates(path: Path | None = None) -> Templates:
+    """Load and check the templates; a mistake names the file and the field."""
+    from interviewer.core.errors import DataError
+
+    path = path or templates_path()
+    tpl = load_model(Templates, path)
+    for dim in STAR_DIMENSIONS:
+        if dim not in tpl.feedback:
+            raise DataError(path, f"feedback.{dim}", "missing")
+        for band in ("low", "mid", "high"):
+            if band not in tpl.feedback[dim]:
+                raise DataError(path, f"feedback.{dim}.{band}", "missing")
+    return tpl
+
+
+def band(score: int) -> str:
+    return "low" if score <= 1 else "mid" if score <= 3 else "high"
+
+
+def fill(template: str, **values: str) -> str:
+    """Fill a template; unknown or missing placeholders are left as written."""
+    return Template(template).safe_substitute(values)
+
+
+def short_quote(text: str, limit: int = 90) -> str:
+    """A verbatim prefix of a quote, cut at a word boundary, for use inside a sentence."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 20 else limit].rstrip(" ,;:-") + "..."

@@ -1,0 +1,88 @@
+"""Score each key theme from the rubric's indicators by stem overlap, sentence by sentence.
+
+An indicator counts as shown when one sentence shares enough distinctive stems with it
+(synonyms from the feedback data widen the match: "bisected" shows "localise the fault").
+Common work words ("data", "model", "team") count half, so a sentence that merely mentions
+data does not show "data quality".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from interviewer.grading.offline.text import Sentence, content_stems
+
+STRONG = 2.0
+WEAK = 1.0
+
+
+@dataclass(slots=True)
+class ThemeScore:
+    score: int
+    evidence: list[Sentence]
+    shown: int  # indicators clearly shown
+
+
+@lru_cache(maxsize=512)
+def _indicator_stems(
+    text: str, synonyms: tuple[tuple[str, tuple[str, ...]], ...]
+) -> frozenset[str]:
+    stems = set(content_stems(text))
+    for key, group in synonyms:
+        if key in stems or stems.intersection(group):
+            stems.add(key)
+            stems.update(group)
+    return frozenset(stems)
+
+
+def _weight(stem: str, common: frozenset[str]) -> float:
+    return 0.5 if stem in common else 1.0
+
+
+def score_theme(
+    sentences: list[Sentence],
+    description: str,
+    indicators: list[str],
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...],
+    common: frozenset[str],
+    reflective: bool,
+) -> ThemeScore:
+    """0-5 per the generic theme scale: allusion 1, weak behaviour 2, one indicator 3 ..."""
+    strong: list[Sentence] = []
+    weak: list[Sentence] = []
+    shown = 0
+    hinted = 0
+    answer_stems = frozenset().union(*(s.stems for s in sentences))
+    for ind in indicators:
+        stems = _indicator_stems(ind, synonyms) & answer_stems
+        if not stems:
+            continue
+        best, best_w = None, 0.0
+        for s in sentences:
+            w = sum(_weight(st, common) for st in stems.intersection(s.stems))
+            if w > best_w:
+                best, best_w = s, w
+        if best is None:
+            continue
+        if best_w >= STRONG:
+            shown += 1
+            if best not in strong:
+                strong.append(best)
+        elif best_w >= WEAK:
+            hinted += 1
+            if best not in weak:
+                weak.append(best)
+    if shown >= 3 and reflective:
+        return ThemeScore(5, strong[:3], shown)
+    if shown >= 2:
+        return ThemeScore(4, strong[:3], shown)
+    if shown == 1:
+        return ThemeScore(3, strong[:2], shown)
+    if hinted:
+        return ThemeScore(2, weak[:2], shown)
+    desc = _indicator_stems(description, synonyms) - common
+    for s in sentences:
+        if len(desc.intersection(s.stems)) >= 1:
+            return ThemeScore(1, [s], 0)
+    return ThemeScore(0, [], 0)

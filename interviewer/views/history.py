@@ -1,0 +1,102 @@
+"""Progress over weeks: per-session averages, the trend of each STAR part, reused stories.
+
+A trend is the least-squares slope of a dimension's session averages over the last
+``WINDOW`` sessions: rising by ``SLOPE`` points a session or more is improving, falling as
+much is declining, anything else is stuck. A story is "reused" when two answers to
+different questions open with much the same situation (word 3-gram Jaccard similarity).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.core.records import QuestionView, SessionRecord
+from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.views.report.model import History
+
+WINDOW = 5
+SLOPE = 0.25
+REUSE = 0.3
+
+
+@dataclass
+class SessionSummary:
+    id: str
+    started: str
+    graded: int
+    overall: float | None
+    averages: dict[str, float]
+
+
+def summarise(session: SessionRecord) -> SessionSummary:
+    graded = [v.grade for v in session.questions() if v.grade is not None]
+    averages = {
+        d: sum(g.star()[d].score for g in graded) / len(graded) for d in STAR_DIMENSIONS
+    } if graded else {}  # fmt: skip
+    overall = sum(g.overall for g in graded) / len(graded) if graded else None
+    return SessionSummary(session.id, session.started_at.strftime("%Y-%m-%d"), len(graded),
+                          overall, averages)  # fmt: skip
+
+
+def slope(values: list[float]) -> float:
+    n = len(values)
+    mean_x, mean_y = (n - 1) / 2, sum(values) / n
+    num = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values))
+    den = sum((i - mean_x) ** 2 for i in range(n))
+    return num / den if den else 0.0
+
+
+def trends(sessions: list[SessionRecord]) -> dict[str, str]:
+    """Per STAR dimension: improving, declining, stuck, or not enough sessions yet."""
+    summaries = [s for s in map(summarise, sessions) if s.averages][-WINDOW:]
+    out = {}
+    for dim in STAR_DIMENSIONS:
+        values = [s.averages[dim] for s in summaries]
+        if len(values) < 2:
+            out[dim] = "not enough sessions yet"
+            continue
+        change = slope(values)
+        out[dim] = "improving" if change >= SLOPE else "declining" if change <= -SLOPE else "stuck"
+    return out
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _situation(view: QuestionView) -> str:
+    if view.grade is not None and view.grade.situation.evidence:
+        return " ".join(view.grade.situation.evidence)
+    return " ".join(re.split(r"(?<=[.!?])\s+", view.answer.text)[:2])
+
+
+def reused_stories(sessions: list[SessionRecord]) -> list[tuple[str, str, float]]:
+    """Pairs of answers to different questions telling the same situation."""
+    items = [
+        (f"{s.id}/{v.question_id}", v.question_id, _shingles(_situation(v)))
+        for s in sessions
+        for v in s.questions()
+    ]
+    found = []
+    for i, (a, qa, sa) in enumerate(items):
+        for b, qb, sb in items[i + 1 :]:
+            if qa == qb or not sa or not sb:
+                continue
+            score = len(sa & sb) / len(sa | sb)
+            if score >= REUSE:
+                found.append((a, b, round(score, 2)))
+    return found
+
+
+def history_points(sessions: list[SessionRecord], up_to: str | None = None) -> History:
+    """Overall averages over sessions (up to and including ``up_to``), for the report chart."""
+    points = []
+    for session in sessions:
+        summary = summarise(session)
+        if summary.overall is not None:
+            points.append((f"{summary.started} {summary.id}", summary.overall))
+        if session.id == up_to:
+            break
+    return History(points)
