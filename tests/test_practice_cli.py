@@ -212,7 +212,7 @@ class TestGradingFailure:
             input=_typed(ANSWER_Q1, ANSWER_Q1),
         )  # fmt: skip
         assert result.exit_code == 1, result.output  # saved, but not graded: not a success
-        assert "2 answer(s) saved but not graded" in result.stderr
+        assert "2 answers saved but not graded" in result.stderr
         assert down.call_count == 2  # one attempt per answer, and the second was still asked
         assert "Could not grade q1" in result.output
         assert "Question 2 of 2 (q3)" in result.output

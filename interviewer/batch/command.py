@@ -131,9 +131,9 @@ def _summary(result: BatchResult) -> None:
         ]
         for row, g in rows
     ]
-    n = result.graded
-    avg = [f"{result.score_sums.get(d, 0) / n:.1f}" for d in STAR_DIMENSIONS]
+    n, stats = result.graded, result.averages
+    avg = [f"{stats.star[d]:.1f}" for d in STAR_DIMENSIONS]
     if n > len(rows):
         table.append([f"({n - len(rows)} more)", "", "", *([""] * len(STAR_DIMENSIONS)), ""])
-    table.append(["average", "", f"{result.overall_sum / n:.0f}", *avg, ""])
+    table.append(["average", "", f"{stats.overall or 0:.0f}", *avg, ""])
     print_table(headers, table, title="Grades")

@@ -8,8 +8,8 @@ as an error line and the batch goes on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from interviewer.core.errors import GradingError, check_length
 from interviewer.core.grade import AsyncGrader, Grade, Grader
 from interviewer.core.rubric import Rubric, build_rubric
 from interviewer.core.settings import Settings
+from interviewer.views.summary import Averages
 
 KEPT_FAILURES = 50  # failures kept to print; every one is in the output file
 KEPT_ROWS = 200  # rows kept for the summary table; the averages cover every row
@@ -37,15 +38,12 @@ class BatchResult:
     rate_limited: int = 0
     failures: list[RowError] = field(default_factory=list)
     table: list[tuple[Row, Grade]] = field(default_factory=list)
-    overall_sum: int = 0
-    score_sums: dict[str, int] = field(default_factory=dict)
+    averages: Averages = field(default_factory=Averages)
 
     def add_grade(self, row: Row, grade: Grade, cached: bool = False) -> None:
         self.graded += 1
         self.cache_hits += cached
-        self.overall_sum += grade.overall
-        for name, dim in grade.star().items():
-            self.score_sums[name] = self.score_sums.get(name, 0) + dim.score
+        self.averages.add(grade)
         if len(self.table) < KEPT_ROWS:
             self.table.append((row, grade))
 
@@ -130,9 +128,9 @@ class BatchRunner:
             check_length(row.answer, self.settings.max_answer_chars)
         except GradingError as exc:
             return None, False, f"{row.id}: {exc}"
-        cached = self.cache is not None and self.grader.kind == "llm"
-        key = grade_key(identity, row.question, rubric, row.answer) if cached else ""
-        if cached and (hit := self.cache.get(key)) is not None:  # type: ignore[union-attr]
+        cache = self.cache if self.grader.kind == "llm" else None
+        key = grade_key(identity, row.question, rubric, row.answer) if cache is not None else ""
+        if cache is not None and (hit := cache.get(key)) is not None:
             return hit, True, None
         try:
             if isinstance(self.grader, AsyncGrader):
@@ -144,11 +142,11 @@ class BatchRunner:
                 grade = self.grader.grade(row.question, rubric, row.answer)
         except GradingError as exc:
             return None, False, f"{row.id}: {exc}"
-        if cached:
-            self.cache.put(key, grade)  # type: ignore[union-attr]
+        if cache is not None:
+            cache.put(key, grade)
         return grade, False, None
 
-    def _progress(self):
+    def _progress(self) -> AbstractContextManager[Callable[[], None]]:
         if not self.show_progress:
             return nullcontext(lambda: None)
         return _rich_progress(None)
@@ -189,7 +187,7 @@ class _rich_progress:
         self.total = total
         self.task = self.progress.add_task("grade", total=total, rate="")
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[], None]:
         self.progress.start()
 
         def advance() -> None:

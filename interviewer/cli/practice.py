@@ -22,6 +22,7 @@ from interviewer.engine.session import Interview, StopInterview, regrade
 from interviewer.engine.store import Store
 from interviewer.grading.factory import describe_grader, make_grader
 from interviewer.ui import console
+from interviewer.views.summary import plural
 
 
 @dataclass
@@ -145,8 +146,9 @@ def resume_practice(
             raise NotFoundError(f"session {record.id} is already finished and fully graded")
         if record.finished:
             console().print(
-                f"Session {record.id} is finished, but {len(record.pending())} answer(s) are "
-                "not graded yet: grading them now."
+                f"Session {record.id} is finished, but "
+                f"{plural(len(record.pending()), 'answer is', 'answers are')} not graded yet: "
+                "grading them now."
             )
             _regrade_and_report(store, record.id, settings, grader_obj, everything=False)
             return
@@ -191,8 +193,8 @@ def _fail_if_pending(session: SessionRecord) -> None:
         from interviewer.core.errors import GradingError
 
         raise GradingError(
-            f"{len(pending)} answer(s) saved but not graded; `interviewer resume {session.id}`"
-            " grades them"
+            f"{plural(len(pending), 'answer')} saved but not graded; "
+            f"`interviewer resume {session.id}` grades them"
         )
 
 
@@ -252,7 +254,7 @@ def _regrade_and_report(
         from interviewer.voice.answers import transcribe_pending
 
         heard = transcribe_pending(store, record.id, settings)
-        out.print(f"Transcribed {heard} saved recording(s).")
+        out.print(f"Transcribed {plural(heard, 'saved recording')}.")
     results = regrade(
         store,
         bank,
@@ -275,4 +277,4 @@ def _regrade_and_report(
     if failed:
         from interviewer.core.errors import GradingError
 
-        raise GradingError(f"{failed} answer(s) could not be graded; they stay saved")
+        raise GradingError(f"{plural(failed, 'answer')} could not be graded; they stay saved")

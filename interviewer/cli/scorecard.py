@@ -11,9 +11,8 @@ from rich.markup import escape
 
 from interviewer.core.bank import Question
 from interviewer.core.records import QuestionView, SessionRecord
-from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, dimension_names
-
-LABELS = dimension_names()
+from interviewer.core.rubric import Rubric
+from interviewer.views.summary import LABELS, plural, session_stats, star_rows
 
 
 def bar(score: int, fancy: bool) -> str:
@@ -22,12 +21,16 @@ def bar(score: int, fancy: bool) -> str:
     return full * score + empty * (5 - score)
 
 
-def shorten(meaning: str, width: int = 60) -> str:
-    """The first sentence of a level's anchor, cut at a word boundary to fit one line."""
+def shorten(meaning: str, width: int = 80) -> str:
+    """The first sentence of a level's anchor, wrapped (not cut) to the terminal's width.
+
+    Long anchors continue on indented lines, so the description is never cut with "...".
+    """
+    import textwrap
+
     first = meaning.split(". ")[0].rstrip(".")
-    if len(first) <= width:
-        return first
-    return first[:width].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    room = max(30, width - 34)  # what is left after the name, the bar and the score
+    return textwrap.fill(first, room, subsequent_indent=" " * 34)
 
 
 def _colour(score: int) -> str:
@@ -40,17 +43,15 @@ def print_scorecard(out: Console, question: Question, view: QuestionView, rubric
     if grade is None:
         return
     fancy = out.is_terminal
-    probes = f", {len(view.follow_ups)} follow-up(s) included" if view.follow_ups else ""
+    probes = f", {plural(len(view.follow_ups), 'follow-up')} included" if view.follow_ups else ""
     out.print(
         f"\n[bold]Scorecard {question.id}[/bold]: overall [bold]{grade.overall}/100[/bold]{probes}"
     )
-    star = grade.star()
-    for dim in STAR_DIMENSIONS:
-        score = star[dim].score
-        short = shorten(rubric.dimension(dim).levels.get(score, ""))
+    for row in star_rows(grade, rubric):
+        colour = _colour(row.score)
         out.print(
-            f"  {LABELS[dim]:<19} [{_colour(score)}]{bar(score, fancy)}[/{_colour(score)}]"
-            f" {score}/5  [dim]{escape(short)}[/dim]"
+            f"  {row.name:<19} [{colour}]{bar(row.score, fancy)}[/{colour}]"
+            f" {row.score}/5  [dim]{escape(shorten(row.meaning, out.width))}[/dim]"
         )
     if grade.quantified_results.metrics:
         found = "; ".join(f"{m.value} ({m.measures})" for m in grade.quantified_results.metrics)
@@ -60,7 +61,8 @@ def print_scorecard(out: Console, question: Question, view: QuestionView, rubric
         out.print(f"  [dim]Key themes:[/dim] {escape(themes)}")
     if grade.strengths:
         out.print(f"  [green]Strength:[/green] {escape(grade.strengths[0])}")
-    improve = grade.improvements[0] if grade.improvements else star[grade.weakest()].feedback
+    weakest = grade.star()[grade.weakest()]
+    improve = grade.improvements[0] if grade.improvements else weakest.feedback
     if improve:
         out.print(f"  [yellow]Improve first:[/yellow] {escape(improve)}")
     if grade.flags:
@@ -75,7 +77,7 @@ def print_summary(out: Console, session: SessionRecord) -> None:
     if not views:
         out.print("No answers in this session.")
         return
-    graded = [v for v in views if v.grade is not None]
+    stats = session_stats(session)
     for v in views:
         if v.grade is None:
             state = "failed to grade" if v.answer.status == "failed" else v.answer.status
@@ -84,21 +86,17 @@ def print_summary(out: Console, session: SessionRecord) -> None:
         weakest = LABELS[v.grade.weakest()]
         out.print(
             f"  {v.question_id:<5} overall {v.grade.overall:>3}/100   weakest: {weakest}"
-            + (f"   ({len(v.follow_ups)} follow-up)" if v.follow_ups else "")
+            + (f"   ({plural(len(v.follow_ups), 'follow-up')})" if v.follow_ups else "")
         )
-    if graded:
-        avg = round(sum(v.grade.overall for v in graded) / len(graded))
-        means = {
-            d: sum(v.grade.star()[d].score for v in graded) / len(graded) for d in STAR_DIMENSIONS
-        }
-        weakest = min(STAR_DIMENSIONS, key=lambda d: means[d])
+    if stats.overall is not None and stats.weakest is not None:
+        weakest = stats.weakest
         out.print(
-            f"\n  Average overall [bold]{avg}/100[/bold]; weakest STAR part: "
-            f"[bold]{LABELS[weakest]}[/bold] ({means[weakest]:.1f}/5) - practise that next."
+            f"\n  Average overall [bold]{round(stats.overall)}/100[/bold]; weakest STAR part: "
+            f"[bold]{LABELS[weakest]}[/bold] ({stats.averages[weakest]:.1f}/5) - practise that "
+            "next."
         )
-    pending = len(views) - len(graded)
-    if pending:
+    if stats.pending:
         out.print(
-            f"  [yellow]{pending} answer(s) not graded[/yellow]: "
-            f"`interviewer regrade {session.id}` grades them."
+            f"  [yellow]{plural(stats.pending, 'answer')} not graded[/yellow]: "
+            f"`interviewer resume {session.id}` grades them."
         )

@@ -238,6 +238,11 @@ class SessionSummaryRow:
     def finished(self) -> bool:
         return self.finished_at is not None
 
+    @property
+    def started(self) -> str:
+        """The day it started, as every list of sessions shows it."""
+        return self.started_at.strftime("%Y-%m-%d")
+
 
 def _finished_where(unfinished: bool | None) -> str:
     if unfinished is None:

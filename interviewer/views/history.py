@@ -9,34 +9,35 @@ different questions open with much the same situation (word 3-gram Jaccard simil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import Protocol
 
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.rubric import STAR_DIMENSIONS
 from interviewer.views.report.model import History
+from interviewer.views.summary import SessionStats, session_stats
 
 WINDOW = 5
 SLOPE = 0.25
 REUSE = 0.3
 
 
-@dataclass
-class SessionSummary:
-    id: str
-    started: str
-    graded: int
-    overall: float | None
-    averages: dict[str, float]
+def summarise(session: SessionRecord) -> SessionStats:
+    """One session's figures (see ``views.summary``)."""
+    return session_stats(session)
 
 
-def summarise(session: SessionRecord) -> SessionSummary:
-    graded = [v.grade for v in session.questions() if v.grade is not None]
-    averages = {
-        d: sum(g.star()[d].score for g in graded) / len(graded) for d in STAR_DIMENSIONS
-    } if graded else {}  # fmt: skip
-    overall = sum(g.overall for g in graded) / len(graded) if graded else None
-    return SessionSummary(session.id, session.started_at.strftime("%Y-%m-%d"), len(graded),
-                          overall, averages)  # fmt: skip
+class Dated(Protocol):
+    """A session's figures as any list has them: stats, or a summary row of the store."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def started(self) -> str: ...
+
+    @property
+    def overall(self) -> float | None: ...
 
 
 def slope(values: list[float]) -> float:
@@ -90,13 +91,14 @@ def reused_stories(sessions: list[SessionRecord]) -> list[tuple[str, str, float]
     return found
 
 
-def history_points(sessions: list[SessionRecord], up_to: str | None = None) -> History:
-    """Overall averages over sessions (up to and including ``up_to``), for the report chart."""
+def history_points(sessions: Iterable[SessionRecord | Dated], up_to: str | None = None) -> History:
+    """Overall averages over sessions, oldest first (up to and including ``up_to``), for
+    the trend chart; ``sessions`` may be records or already-summarised rows."""
     points = []
     for session in sessions:
-        summary = summarise(session)
+        summary = summarise(session) if isinstance(session, SessionRecord) else session
         if summary.overall is not None:
             points.append((f"{summary.started} {summary.id}", summary.overall))
-        if session.id == up_to:
+        if summary.id == up_to:
             break
     return History(points)

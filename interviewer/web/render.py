@@ -15,8 +15,8 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from interviewer.core.rubric import dimension_names
+from interviewer.views.summary import follow_up_changes
 from interviewer.web.security import CSRF_FIELD, csrf_token
-from interviewer.web.service import follow_up_changes
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    pass
+    from interviewer.core.bank import Bank
+    from interviewer.core.records import SessionRecord
+    from interviewer.engine.store import Store
 
 DbOption = typer.Option(
     None, "--db", help="Session database (default: INTERVIEWER_DB or your data dir)."
@@ -50,7 +52,7 @@ def history(
         print_history(store.list_sessions())
 
 
-def _bank(store, record, bank_dir):
+def _bank(store: Store, record: SessionRecord, bank_dir: Path | None) -> Bank:
     from interviewer.core.bank import get_bank
 
     options = store.session_options(record.id)

@@ -20,12 +20,13 @@ def transcribe(
     transcript = Transcriber(settings).transcribe_file(file)
     typer.echo(transcript.text)
     if delivery:
+        from interviewer.views.summary import plural
         from interviewer.voice.delivery import measure
 
         d = measure(transcript)
         typer.echo(
             f"\n{d.seconds:.0f}s, {d.words} words, {d.words_per_minute:.0f} wpm, "
-            f"{d.fillers_per_minute:.1f} fillers/min, {d.long_pauses} long pauses"
+            f"{d.fillers_per_minute:.1f} fillers/min, {plural(d.long_pauses, 'long pause')}"
         )
         for line in d.advice:
             typer.echo(f"- {line}")

@@ -9,9 +9,10 @@ from typing import Any
 
 from interviewer.core.bank import Bank
 from interviewer.core.records import QuestionView, SessionRecord
-from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric, dimension_names
+from interviewer.core.rubric import build_rubric
+from interviewer.views.summary import LABELS, Averages, ScoreRow, star_rows, theme_rows
 
-LABELS = dimension_names()
+__all__ = ["LABELS", "History", "QuestionReport", "Report", "ScoreRow", "build_report"]
 
 
 @cache
@@ -28,16 +29,6 @@ class History:
     """Earlier sessions' average overall, oldest first, for the trend chart."""
 
     points: list[tuple[str, float]] = field(default_factory=list)
-
-
-@dataclass
-class ScoreRow:
-    id: str
-    name: str
-    score: int
-    meaning: str
-    feedback: str
-    evidence: list[str]
 
 
 @dataclass
@@ -117,29 +108,8 @@ def _question(view: QuestionView, bank: Bank) -> QuestionReport:
                               delivery=view.answer.delivery)  # fmt: skip
     rubric = build_rubric(bank, view.question_id)
     star = grade.star()
-    rows = [
-        ScoreRow(
-            d,
-            LABELS[d],
-            star[d].score,
-            rubric.dimension(d).levels[star[d].score],
-            star[d].feedback,
-            star[d].evidence,
-        )
-        for d in STAR_DIMENSIONS
-    ]
-    themes = [
-        ScoreRow(
-            t.theme,
-            rubric.dimension(t.theme).name,
-            t.score,
-            rubric.dimension(t.theme).levels[t.score],
-            t.feedback,
-            t.evidence,
-        )
-        for t in grade.themes
-        if t.theme in {d.id for d in rubric.themes}
-    ]
+    rows = star_rows(grade, rubric)
+    themes = theme_rows(grade, rubric)
     quotes = [q for g in star.values() for q in g.evidence] + [
         q for t in grade.themes for q in t.evidence
     ]
@@ -166,13 +136,10 @@ def _question(view: QuestionView, bank: Bank) -> QuestionReport:
 
 def build_report(session: SessionRecord, bank: Bank, history: History | None = None) -> Report:
     questions = [_question(v, bank) for v in session.questions()]
-    graded = [q for q in questions if q.overall is not None]
-    averages = {
-        d: round(sum(r.score for q in graded for r in q.rows if r.id == d) / len(graded), 2)
-        for d in STAR_DIMENSIONS
-    } if graded else {}  # fmt: skip
-    weakest = min(STAR_DIMENSIONS, key=lambda d: averages[d]) if averages else None
-    overall = round(sum(q.overall or 0 for q in graded) / len(graded), 1) if graded else None
+    stats = Averages.of(v.grade for v in session.questions() if v.grade is not None)
+    averages = {d: round(v, 2) for d, v in stats.star.items()}
+    weakest = stats.weakest
+    overall = round(stats.overall, 1) if stats.overall is not None else None
     return Report(
         session_id=session.id,
         bank_title=bank.title,

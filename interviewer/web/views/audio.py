@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 async def upload(request: Request) -> Response:
-    config: service.WebConfigLike = request.app.state.config
+    config: service.ServiceConfig = request.app.state.config
     form = await checked_form(request, max_files=1, max_fields=8)
     audio = form.get("audio")
     if not isinstance(audio, UploadFile) or not audio.filename:
@@ -55,7 +55,7 @@ async def speech(request: Request) -> Response:
     nothing is re-raised: an escaped exception made the server drop the keep-alive
     connection, so the page's next request failed too.
     """
-    config: service.WebConfigLike = request.app.state.config
+    config: service.ServiceConfig = request.app.state.config
     if not service.can_speak(config):
         raise HTTPException(404, "No speech endpoint is configured; the browser reads aloud.")
     sid, qid = request.path_params["sid"], request.path_params["qid"]

@@ -21,7 +21,7 @@ from interviewer.web.security import checked_form
 log = logging.getLogger("interviewer.web")
 
 
-def _config(request: Request) -> service.WebConfigLike:
+def _config(request: Request) -> service.ServiceConfig:
     return request.app.state.config
 
 

@@ -14,7 +14,7 @@ CONTINUE_LIMIT = 5  # unfinished sessions on the start page; the rest are in the
 FINISHED_LIMIT = 10  # finished sessions on the start page; the rest are in the history
 
 
-def _config(request: Request) -> service.WebConfigLike:
+def _config(request: Request) -> service.ServiceConfig:
     return request.app.state.config
 
 
