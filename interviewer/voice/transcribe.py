@@ -123,7 +123,7 @@ class Transcriber:
         if verbose:
             kwargs["response_format"] = "verbose_json"
         try:
-            for attempt in Retrying(**policy(self.settings.max_retries, sleep=self.sleep)):
+            for attempt in Retrying(sleep=self.sleep, **policy(self.settings.max_retries)):
                 with attempt:
                     return self.client.audio.transcriptions.create(**kwargs)
         except openai.APIError as exc:

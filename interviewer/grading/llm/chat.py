@@ -20,14 +20,14 @@ from tenacity import AsyncRetrying, RetryCallState, Retrying
 from interviewer.core.errors import GradingError, LLMUnavailableError
 from interviewer.core.redaction import safe_url
 from interviewer.core.settings import Settings
-from interviewer.grading.llm.retry import AsyncSleep, Sleep, is_transient, policy
+from interviewer.grading.llm.retry import AsyncSleep, RetryPolicy, Sleep, is_transient, policy
 
 CHAT_PATH = "/chat/completions"
 Request = dict[str, Any]
 RateLimited = Callable[[], None]
 
 
-def _retrying(settings: Settings, on_rate_limited: RateLimited | None) -> dict[str, Any]:
+def _retrying(settings: Settings, on_rate_limited: RateLimited | None) -> RetryPolicy:
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, openai.RateLimitError) and on_rate_limited is not None:

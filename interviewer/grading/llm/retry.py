@@ -12,9 +12,12 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import NotRequired, TypedDict
 
 import openai
 from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity.retry import retry_base
+from tenacity.stop import stop_base
 
 MAX_WAIT = 60.0
 BASE_WAIT = 0.5
@@ -71,14 +74,30 @@ Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
 
 
-def policy(max_retries: int, **extra: object) -> dict[str, object]:
+BeforeSleep = Callable[[RetryCallState], None]
+
+
+class RetryPolicy(TypedDict):
+    """Keyword arguments for tenacity's ``Retrying``/``AsyncRetrying``, typed as they take
+    them; the caller adds its own ``sleep`` (shortened in tests)."""
+
+    retry: retry_base
+    wait: Callable[[RetryCallState], float]
+    stop: stop_base
+    reraise: bool
+    before_sleep: NotRequired[BeforeSleep]
+
+
+def policy(max_retries: int, *, before_sleep: BeforeSleep | None = None) -> RetryPolicy:
     """Keyword arguments for tenacity's ``Retrying``/``AsyncRetrying``: the one transport
     retry policy (predicate, wait, attempts), shared by grading, transcription and coaching.
-    ``extra`` adds e.g. ``sleep`` (shortened in tests) or ``before_sleep``."""
-    return {
+    ``before_sleep`` runs before each wait (e.g. to tell a batch it was rate limited)."""
+    kwargs: RetryPolicy = {
         "retry": retry_if_exception(is_transient),
         "wait": wait_for,
         "stop": stop_after_attempt(max_retries + 1),
         "reraise": True,
-        **extra,
     }
+    if before_sleep is not None:
+        kwargs["before_sleep"] = before_sleep
+    return kwargs
