@@ -121,7 +121,7 @@ class BatchJob:
     def _saved_id(self) -> str | None:
         path = state_path(self.out)
         if path.exists():
-            batch_id = json.loads(path.read_text("utf-8"))["batch_id"]
+            batch_id: str = json.loads(path.read_text("utf-8"))["batch_id"]
             console(stderr=True).print(f"Resuming batch {batch_id} (from {path}).")
             return batch_id
         return None
@@ -139,13 +139,14 @@ class BatchJob:
         batch = client.batches.create(
             input_file_id=uploaded.id, endpoint=f"/v1{CHAT_PATH}", completion_window="24h"
         )
+        batch_id: str = batch.id
         state_path(self.out).write_text(
-            json.dumps({"batch_id": batch.id, "input_file_id": uploaded.id}), encoding="utf-8"
+            json.dumps({"batch_id": batch_id, "input_file_id": uploaded.id}), encoding="utf-8"
         )
         console(stderr=True).print(
-            f"Submitted batch {batch.id} ({len(rows)} requests); saved to {state_path(self.out)}."
+            f"Submitted batch {batch_id} ({len(rows)} requests); saved to {state_path(self.out)}."
         )
-        return batch.id
+        return batch_id
 
     def _wait(self, batch_id: str) -> Any:
         client = self.grader.client

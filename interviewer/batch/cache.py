@@ -13,6 +13,7 @@ import sqlite3
 import time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from interviewer.core.bank import Question
 from interviewer.core.errors import InterviewerError
@@ -39,7 +40,7 @@ def prompts_hash(folder: Path | None = None) -> str:
     return content_hash({str(p.relative_to(root)): p.read_text("utf-8") for p in files})
 
 
-def grader_identity(grader: Grader, settings: Settings) -> dict:
+def grader_identity(grader: Grader, settings: Settings) -> dict[str, Any]:
     """What, besides the inputs, decides a grade: the grader's own say, else the settings."""
     own = getattr(grader, "cache_identity", None)
     if callable(own):
@@ -54,7 +55,7 @@ def grader_identity(grader: Grader, settings: Settings) -> dict:
     }
 
 
-def grade_key(identity: dict, question: Question, rubric: Rubric, answer: str) -> str:
+def grade_key(identity: dict[str, Any], question: Question, rubric: Rubric, answer: str) -> str:
     """The cache key of one answer for one grader identity."""
     return content_hash(
         {
@@ -96,7 +97,8 @@ class GradeCache:
         )
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM grades").fetchone()[0]
+        (count,) = self._db.execute("SELECT COUNT(*) FROM grades").fetchone()
+        return int(count)
 
     def close(self) -> None:
         self._db.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -160,7 +160,7 @@ _KINDS = {str: "a JSON string", list: "a JSON array", bool: "true or false",
           int: "a number", float: "a number", type(None): "null"}  # fmt: skip
 
 
-def _text(record: dict, key: str) -> str | None:
+def _text(record: Mapping[str, object], key: str) -> str | None:
     value = record.get(key)
     if isinstance(value, bool) or value is None:
         return None
@@ -271,12 +271,16 @@ class ResultWriter:
 
     def write_error(self, error: RowError) -> None:
         message = redact(error.message)
-        record = {"id": error.id, "question_id": error.question_id, "error": message}
+        record: dict[str, str | int | None] = {
+            "id": error.id,
+            "question_id": error.question_id,
+            "error": message,
+        }
         if error.line is not None:
             record["line"] = error.line
         self._write(record)
 
-    def _write(self, record: dict) -> None:
+    def _write(self, record: Mapping[str, object]) -> None:
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._handle.flush()
 

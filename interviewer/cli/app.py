@@ -25,7 +25,9 @@ from interviewer.core.errors import InterviewerError
 class _FriendlyErrors(TyperGroup):
     """Turn the tool's own errors into one clear line and an exit code."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    # typer's stubs name the parameter with its vendored click's Context (typer._click), a
+    # private module; typer.Context subclasses it and is what typer passes at run time.
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except InterviewerError as exc:

@@ -5,9 +5,11 @@ Enter starts and Enter stops; a live timer and input level show while recording.
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 
 from interviewer.core.errors import ConfigError
 from interviewer.voice.audio import RATE, Audio, wav_bytes
@@ -15,12 +17,11 @@ from interviewer.voice.audio import RATE, Audio, wav_bytes
 EXTRA_HINT = "recording from the microphone needs the voice extra: pip install 'interviewer[voice]'"
 
 
-def _sounddevice():
-    try:
-        import sounddevice
+def _sounddevice() -> ModuleType:
+    try:  # sounddevice ships no type hints: import_module says what we get, a module
+        return importlib.import_module("sounddevice")
     except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
         raise ConfigError(EXTRA_HINT) from exc
-    return sounddevice
 
 
 def record_answer(out: Path) -> Path:
@@ -33,14 +34,19 @@ def record_answer(out: Path) -> Path:
     chunks: list[np.ndarray] = []
     level = [0.0]
 
-    def callback(data, frames, when, status) -> None:
+    def callback(data: np.ndarray, frames: int, when: object, status: object) -> None:
         chunks.append(data[:, 0].copy())
         level[0] = float(np.sqrt((data**2).mean()))
 
     out_console = console()
     input("Press Enter to start recording...")
     stop = threading.Event()
-    threading.Thread(target=lambda: (input(), stop.set()), daemon=True).start()
+
+    def wait_for_enter() -> None:
+        input()
+        stop.set()
+
+    threading.Thread(target=wait_for_enter, daemon=True).start()
     started = time.monotonic()
     with sd.InputStream(samplerate=RATE, channels=1, dtype="float32", callback=callback):
         while not stop.wait(0.2):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
+from rich.console import Console
 from rich.markup import escape
 
 from interviewer.core.bank import Bank, Question
@@ -56,7 +57,7 @@ class TerminalFrontend:
     _scorecards: list[tuple[Question, QuestionView, Rubric]] = field(default_factory=list)
 
     @property
-    def out(self):
+    def out(self) -> Console:
         return console()
 
     # --- Frontend protocol ---

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,8 +41,8 @@ def parse_document(text: str, source: Path | str, bank_id: str | None = None) ->
     """Parse a seed-format document into a validated Bank; errors name the line."""
     lines = text.splitlines()
     header: list[str] = []
-    questions: list[dict] = []
-    themes: list[dict] = []
+    questions: list[dict[str, Any]] = []
+    themes: list[dict[str, str]] = []
     part: str | None = None
     in_themes = False
     for number, raw in enumerate(lines, start=1):

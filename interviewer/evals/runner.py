@@ -180,11 +180,13 @@ def _agreement(
             "within_one": round(metrics.within_one_rate(exp, act), 3),
             "kappa": round(metrics.quadratic_weighted_kappa(exp, act), 3),
         }
-    full = [
-        (sum(_midpoint(c.expect[d]) for d in STAR_DIMENSIONS), by_id[c.id].overall)
-        for c in suite.cases
-        if all(d in c.expect for d in STAR_DIMENSIONS) and by_id[c.id].overall is not None
-    ]
+    full: list[tuple[int, int]] = []
+    for c in suite.cases:
+        if not all(d in c.expect for d in STAR_DIMENSIONS):
+            continue
+        overall = by_id[c.id].overall
+        if overall is not None:
+            full.append((sum(_midpoint(c.expect[d]) for d in STAR_DIMENSIONS), overall))
     rho = None
     if len(full) >= 3:
         rho = round(metrics.spearman([f[0] for f in full], [f[1] for f in full]), 3)

@@ -25,10 +25,10 @@ def audio_map(files: list[str], question_ids: list[str]) -> dict[str, Path]:
     plain = [f for f in files if "=" not in f]
     for item in files:
         if "=" in item:
-            qid, path = item.split("=", 1)
-            out[qid.strip()] = Path(path)
-    for qid, path in zip([q for q in question_ids if q not in out], plain, strict=False):
-        out[qid] = Path(path)
+            qid, name = item.split("=", 1)
+            out[qid.strip()] = Path(name)
+    for qid, name in zip([q for q in question_ids if q not in out], plain, strict=False):
+        out[qid] = Path(name)
     for qid, path in out.items():
         if not path.exists():
             raise DataError(path, None, f"audio file for {qid} not found")

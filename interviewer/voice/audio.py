@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from interviewer.core.errors import ConfigError, DataError
@@ -35,7 +36,8 @@ class Audio:
         return len(self.samples) / self.rate
 
 
-def _libs():
+def _libs() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """numpy, soundfile and soxr, imported on first use (they are the voice extra)."""
     try:
         import numpy as np
         import soundfile

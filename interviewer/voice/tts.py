@@ -13,12 +13,20 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from interviewer.core.errors import ConfigError
 from interviewer.core.settings import Settings
 
 # extension -> the speech endpoint's ``response_format`` (its "pcm" has no file format)
-ENDPOINT_FORMATS = {".mp3": "mp3", ".opus": "opus", ".aac": "aac", ".flac": "flac", ".wav": "wav"}
+SpeechFormat = Literal["mp3", "opus", "aac", "flac", "wav"]
+ENDPOINT_FORMATS: dict[str, SpeechFormat] = {
+    ".mp3": "mp3",
+    ".opus": "opus",
+    ".aac": "aac",
+    ".flac": "flac",
+    ".wav": "wav",
+}
 
 
 def local_engine() -> str | None:

@@ -59,7 +59,7 @@ class WebConfig:
         return self.settings.bank_dir
 
 
-def _limit_for(config: WebConfig):
+def _limit_for(config: WebConfig) -> Callable[[str], int]:
     def limit(path: str) -> int:
         return config.audio_limit if path.endswith("/audio") else config.form_limit
 

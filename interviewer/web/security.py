@@ -57,7 +57,8 @@ class CSRFError(HTTPException):
 
 def csrf_token(request: Request) -> str:
     """The token to put in this page's forms (set by ``SecurityMiddleware``)."""
-    return request.scope.get("state", {}).get("csrf_token", "")
+    token = request.scope.get("state", {}).get("csrf_token", "")
+    return token if isinstance(token, str) else ""
 
 
 async def checked_form(request: Request, **limits: Any) -> FormData:

@@ -9,7 +9,7 @@ multiply. The key goes only into the Authorization header the SDK sends.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from interviewer.core.settings import Settings
 
@@ -25,7 +25,16 @@ def check_configured(settings: Settings) -> None:
     _client_kwargs(settings)
 
 
-def _client_kwargs(settings: Settings) -> dict:
+class _ClientKwargs(TypedDict):
+    """What every client is built with, typed as the SDK's constructors take it."""
+
+    api_key: str
+    base_url: str | None
+    timeout: float
+    max_retries: int
+
+
+def _client_kwargs(settings: Settings) -> _ClientKwargs:
     settings.require_llm("this command", "a local OpenAI-compatible server")
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
     return {

@@ -122,7 +122,8 @@ def strict_schema(theme_ids: tuple[str, ...] = ()) -> dict[str, Any]:
     """
     import json
 
-    return json.loads(_strict_schema_cached(tuple(theme_ids)))
+    schema: dict[str, Any] = json.loads(_strict_schema_cached(tuple(theme_ids)))
+    return schema
 
 
 @cache

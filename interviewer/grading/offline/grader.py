@@ -21,7 +21,7 @@ from interviewer.core.grade import (
     ThemeGrade,
     compute_overall,
 )
-from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
+from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, RubricDimension
 from interviewer.grading.injection import find_injection, mask_injection
 from interviewer.grading.offline.feedback import Templates, band, fill, load_templates, short_quote
 from interviewer.grading.offline.flags import (
@@ -41,7 +41,7 @@ from interviewer.grading.offline.scoring import (
     score_situation,
     score_task,
 )
-from interviewer.grading.offline.segment import segment
+from interviewer.grading.offline.segment import Segments, segment
 from interviewer.grading.offline.text import Sentence, quote, split_sentences
 from interviewer.grading.offline.themes import score_theme
 
@@ -159,8 +159,8 @@ class OfflineGrader:
         return DimensionGrade(score=score, evidence=evidence, feedback=feedback)
 
     def _theme(
-        self, dim, sentences: list[Sentence], cap: int, reflective: bool
-    ) -> ThemeGrade:  # dim: RubricDimension
+        self, dim: RubricDimension, sentences: list[Sentence], cap: int, reflective: bool
+    ) -> ThemeGrade:
         tpl = self.templates
         ts = score_theme(
             sentences, dim.description, dim.indicators, tpl.synonym_groups, tpl.common, reflective
@@ -240,7 +240,7 @@ class OfflineGrader:
         return tpl.follow_up[weakest]
 
 
-def _result_and_context(seg) -> tuple[set[int], set[int]]:
+def _result_and_context(seg: Segments) -> tuple[set[int], set[int]]:
     """Result sentences, and the sentences that set the scene before any action."""
     results = {s.index for s in seg.of("result")}
     first_action = min((s.index for s in seg.of("action")), default=len(seg.sentences))

@@ -202,9 +202,9 @@ def split_sentences(answer: str) -> list[Sentence]:
         raw = raw.strip()
         if not raw:
             continue
-        m = LABEL.match(raw) if (":" in raw[:40] or "- " in raw[:40]) else None
-        if m:
-            current_label = _label_dim(m.group(1))
+        label_match = LABEL.match(raw) if (":" in raw[:40] or "- " in raw[:40]) else None
+        if label_match:
+            current_label = _label_dim(label_match.group(1))
         low = _clean(raw)
         tokens = tuple(WORD.findall(low))
         stem_list = tuple(stem(t) for t in tokens if t not in STOPWORDS and t[0] > "9")
