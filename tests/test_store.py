@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.core.errors import NotFoundError
+from interviewer.engine import migrations as migrations_mod
 from interviewer.engine import store as store_mod
 from interviewer.engine.store import MIGRATIONS, Store, default_db_path, migrate, redact
 from tests.session_helpers import make_grade
@@ -41,7 +42,7 @@ def test_a_new_migration_runs_on_an_old_database(
     def m002_add_note(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE sessions ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*MIGRATIONS, m002_add_note])
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", [*MIGRATIONS, m002_add_note])
     s = Store.open(path)
     cols = [r[1] for r in s.db.execute("PRAGMA table_info(sessions)")]
     assert "note" in cols
@@ -157,7 +158,7 @@ class TestStoredDataAcrossVersions:
         """A database as the first release wrote it: only m001, one graded answer."""
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-        store_mod.m001_initial(db)
+        migrations_mod.m001_initial(db)
         db.execute("INSERT INTO _migrations VALUES ('m001_initial', '2026-01-01')")
         db.execute(
             "INSERT INTO sessions VALUES ('s1', 'ml-problem-solving', '[\"q1\"]', 'typed',"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.engine import store as store_mod
+from interviewer.engine import migrations as migrations_mod
 from interviewer.engine.store import MIGRATIONS, Store
 from interviewer.views.history import summarise
 from interviewer.web import service
@@ -125,10 +125,10 @@ def test_the_index_migration_upgrades_an_old_database(
 ) -> None:
     path = tmp_path / "old.sqlite3"
     assert MIGRATIONS[-1].__name__ == "m003_sessions_by_start"
-    monkeypatch.setattr(store_mod, "MIGRATIONS", MIGRATIONS[:2])  # a database from before
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", MIGRATIONS[:2])  # a database from before
     with Store.open(path) as old:
         sids = _fill(old)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", MIGRATIONS)
     with Store.open(path) as upgraded:
         assert [r.id for r in upgraded.session_summaries()] == sids[::-1]
     db = sqlite3.connect(path)

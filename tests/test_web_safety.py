@@ -80,12 +80,12 @@ class TestOneAnswerPerQuestion:
             assert [a.text for a in store.get_session(sid).answers] == ["first", "f1"]
 
     def test_an_old_database_with_doubled_answers_migrates_and_keeps_them(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
-        from interviewer.engine import store as store_mod
+        from interviewer.engine import migrations
 
         path = tmp_path / "old.sqlite3"
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-        store_mod.m001_initial(db)
+        migrations.m001_initial(db)
         db.execute("INSERT INTO _migrations VALUES ('m001_initial', 'then')")
         db.execute("INSERT INTO sessions VALUES ('s1', 'b', '[\"q1\",\"q2\"]', 'web', 'offline',"
                    " '{}', '2026-01-01T00:00:00+00:00', NULL)")  # fmt: skip
@@ -217,15 +217,16 @@ class TestBusyDatabase:
     def test_a_locked_database_shows_the_text_back_and_never_claims_it_was_saved(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
+        from interviewer.engine import sqlite as sqlite_mod
         from interviewer.engine import store as store_mod
 
         b = Browser()
         sid = b.start(["q1"], follow_ups=0)
-        monkeypatch.setattr(store_mod, "BUSY_RETRIES", 0)
+        monkeypatch.setattr(sqlite_mod, "BUSY_RETRIES", 0)
         with Store.open() as store:
             store.db.execute("PRAGMA busy_timeout = 0")
             store.db.execute("BEGIN IMMEDIATE")  # another writer holds the lock
-            monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_S", 0.05)
+            monkeypatch.setattr(sqlite_mod, "BUSY_TIMEOUT_S", 0.05)
             store_mod._READY.clear()
             r = b.answer(sid, "q1", "My answer typed during the lock.")
             store.db.execute("ROLLBACK")

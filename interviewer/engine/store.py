@@ -1,9 +1,8 @@
 """The session store: SQLite, one file per user, every answer committed the moment it is given.
 
 Why stdlib ``sqlite3``: one local file, no server, transactions that survive a killed
-process (WAL mode). The schema grows through numbered migrations kept in code, like
-simonw/llm: ``MIGRATIONS`` lists small functions and the ``_migrations`` table records
-which ran, so opening an old database upgrades it exactly once.
+process (WAL mode). The schema is in ``migrations.py``, the write transactions in
+``sqlite.py``, the one-query summaries of many sessions in ``summaries.py``.
 
 The database file is chosen by the ``--db`` flag, else ``INTERVIEWER_DB`` (or ``.env``),
 else ``sessions.sqlite3`` in the per-user data dir (``platformdirs``).
@@ -15,14 +14,13 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from interviewer.core.errors import AnswerExistsError, DataError, NotFoundError
+from interviewer.core.errors import AnswerExistsError, NotFoundError
 from interviewer.core.grade import Grade, load_stored_grade
 from interviewer.core.records import (
     PENDING_STATUSES,
@@ -32,168 +30,23 @@ from interviewer.core.records import (
     SessionRecord,
 )
 from interviewer.core.redaction import redact
-from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.engine import migrations, sqlite
+from interviewer.engine.migrations import MIGRATIONS, migrate
+from interviewer.engine.sqlite import now, parse_time, transaction
+from interviewer.engine.summaries import (
+    NEWEST_FIRST,
+    SessionSummaryRow,
+    summary_query,
+    summary_row,
+    where_finished,
+)
+
+__all__ = ["MIGRATIONS", "SessionSummaryRow", "Store", "default_db_path", "migrate", "redact"]
 
 LATEST = frozenset({"last", "latest"})
 _READY: set[tuple[str, tuple[str, ...]]] = set()  # (file, migrations) done in this process
 _OPENING = threading.Lock()
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read and type
-
-# --- migrations -------------------------------------------------------------------------
-
-
-def m001_initial(db: sqlite3.Connection) -> None:
-    """Sessions, answers (main and follow-up) and grades (appended, never replaced)."""
-    # One statement at a time: executescript() would commit the migration's transaction.
-    for statement in _M001_SQL.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-_M001_SQL = """
-        CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            bank_id TEXT NOT NULL,
-            question_ids TEXT NOT NULL,          -- JSON list, the planned order
-            mode TEXT NOT NULL,
-            grader TEXT NOT NULL,
-            options TEXT NOT NULL DEFAULT '{}',  -- JSON: what resume needs (bank ref, flags)
-            started_at TEXT NOT NULL,
-            finished_at TEXT
-        );
-        CREATE TABLE answers (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            question_id TEXT NOT NULL,
-            kind TEXT NOT NULL DEFAULT 'answer',
-            parent_id INTEGER REFERENCES answers(id),
-            prompt TEXT NOT NULL,
-            text TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'ungraded',
-            error TEXT,
-            created_at TEXT NOT NULL,
-            elapsed_seconds REAL,
-            audio_path TEXT,
-            delivery TEXT                        -- JSON
-        );
-        CREATE INDEX answers_session ON answers(session_id, id);
-        CREATE TABLE grades (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
-            created_at TEXT NOT NULL,
-            grade TEXT NOT NULL                  -- JSON of interviewer.core.grade.Grade
-        );
-        CREATE INDEX grades_answer ON grades(answer_id, id);
-"""
-
-
-def m002_one_answer_per_slot(db: sqlite3.Connection) -> None:
-    """One main answer per question of a session and one answer per follow-up slot,
-    enforced by the database, so a double submit cannot store two. Duplicates stored
-    before this migration are kept as kind ``extra``: never shown, never lost."""
-    db.execute("ALTER TABLE answers ADD COLUMN slot INTEGER")
-    db.execute(
-        "UPDATE answers SET kind = 'extra' WHERE kind = 'answer' AND id NOT IN"
-        " (SELECT MIN(id) FROM answers WHERE kind = 'answer' GROUP BY session_id, question_id)"
-    )
-    db.execute(
-        "UPDATE answers SET slot = (SELECT COUNT(*) FROM answers b WHERE b.kind = 'follow_up'"
-        " AND b.parent_id = answers.parent_id AND b.id < answers.id) WHERE kind = 'follow_up'"
-    )
-    db.execute(
-        "CREATE UNIQUE INDEX answers_one_main ON answers(session_id, question_id)"
-        " WHERE kind = 'answer'"
-    )
-    db.execute(
-        "CREATE UNIQUE INDEX answers_one_follow_up ON answers(parent_id, slot)"
-        " WHERE kind = 'follow_up'"
-    )
-
-
-def m003_sessions_by_start(db: sqlite3.Connection) -> None:
-    """Sessions newest first without sorting them all: the start page and the history
-    read one page at a time (``session_summaries``), all sessions or only unfinished ones."""
-    db.execute("CREATE INDEX sessions_started ON sessions(started_at)")
-    db.execute("CREATE INDEX sessions_unfinished ON sessions(started_at) WHERE finished_at IS NULL")
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    m001_initial,
-    m002_one_answer_per_slot,
-    m003_sessions_by_start,
-]
-
-
-def migrate(db: sqlite3.Connection) -> list[str]:
-    """Run the migrations not recorded yet, each in its own transaction; return their names."""
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-    unknown = sorted(done - {fn.__name__ for fn in MIGRATIONS})
-    if unknown:
-        raise DataError(
-            None,
-            "database",
-            f"written by a newer interviewer (migration {unknown[-1]} is unknown here): "
-            "upgrade with `pip install -U interviewer` before opening it",
-        )
-    ran = []
-    for fn in MIGRATIONS:
-        if fn.__name__ in done:
-            continue
-        with _transaction(db):
-            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (fn.__name__,)).fetchone():
-                continue  # another process ran it while this one waited for the lock
-            fn(db)
-            db.execute("INSERT INTO _migrations VALUES (?, ?)", (fn.__name__, _now()))
-        ran.append(fn.__name__)
-    return ran
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-BUSY_TIMEOUT_S = 15.0  # SQLite waits this long for another writer before saying "busy"
-BUSY_RETRIES = 4  # then BEGIN is retried this many times, with backoff, before giving up
-
-
-def _is_busy(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
-
-
-def _begin(db: sqlite3.Connection) -> None:
-    """Take the write lock, the one place a writer can meet SQLITE_BUSY (WAL mode: once
-    the lock is held, the transaction's statements and COMMIT do not wait on others)."""
-    from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
-
-    for attempt in Retrying(
-        retry=retry_if_exception(_is_busy),
-        wait=wait_random_exponential(multiplier=0.05, max=1.0),
-        stop=stop_after_attempt(BUSY_RETRIES + 1),
-        reraise=True,
-    ):
-        with attempt:
-            db.execute("BEGIN IMMEDIATE")
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """A short write transaction: committed on success, rolled back on any error."""
-    _begin(db)
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def default_db_path(flag: Path | str | None = None) -> Path:
@@ -208,79 +61,6 @@ def default_db_path(flag: Path | str | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("interviewer")) / "sessions.sqlite3"
-
-
-@dataclass(frozen=True)
-class SessionSummaryRow:
-    """One session as the start page and the history list it, read by one SQL query
-    (``Store.session_summaries``) without loading answers or validating any grade.
-
-    Counts are of questions (main answers): ``graded`` have at least one grade,
-    ``pending`` have the main answer or a follow-up in ``PENDING_STATUSES``. ``overall``
-    and ``averages`` (per STAR dimension) average each graded question's newest grade,
-    as ``history.summarise`` does; None and ``{}`` when nothing is graded.
-    """
-
-    id: str
-    bank_id: str
-    mode: str
-    grader: str
-    started_at: datetime
-    finished_at: datetime | None
-    planned: int
-    answered: int
-    graded: int
-    pending: int
-    overall: float | None
-    averages: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def finished(self) -> bool:
-        return self.finished_at is not None
-
-    @property
-    def started(self) -> str:
-        """The day it started, as every list of sessions shows it."""
-        return self.started_at.strftime("%Y-%m-%d")
-
-
-def _finished_where(unfinished: bool | None) -> str:
-    if unfinished is None:
-        return ""
-    return "WHERE finished_at IS NULL" if unfinished else "WHERE finished_at IS NOT NULL"
-
-
-_NEWEST_FIRST = "ORDER BY started_at DESC, rowid DESC"
-_DIM_AVERAGES = ", ".join(
-    f"AVG(json_extract(m.grade, '$.{d}.score')) AS avg_{d}" for d in STAR_DIMENSIONS
-)
-_PENDING_MARKS = ",".join("?" * len(PENDING_STATUSES))
-# One page of sessions, newest first; per session, its main answers with the newest grade
-# of each (the grades_answer index finds it) and whether any part of it is pending work.
-_SUMMARY_SQL = f"""
-    WITH page AS MATERIALIZED (
-        SELECT rowid AS rid, id, bank_id, mode, grader, started_at, finished_at,
-               json_array_length(question_ids) AS planned
-        FROM sessions {{where}} {_NEWEST_FIRST} LIMIT ? OFFSET ?
-    ),
-    main AS (
-        SELECT a.session_id,
-               (SELECT g.grade FROM grades g WHERE g.answer_id = a.id
-                ORDER BY g.id DESC LIMIT 1) AS grade,
-               (a.status IN ({_PENDING_MARKS}) OR EXISTS (
-                    SELECT 1 FROM answers f WHERE f.kind = 'follow_up' AND f.parent_id = a.id
-                    AND f.status IN ({_PENDING_MARKS}))) AS pending
-        FROM page p JOIN answers a ON a.session_id = p.id
-        WHERE a.kind = 'answer'
-    )
-    SELECT p.id, p.bank_id, p.mode, p.grader, p.started_at, p.finished_at, p.planned,
-           COUNT(m.session_id) AS answered, COUNT(m.grade) AS graded,
-           COALESCE(SUM(m.pending), 0) AS pending,
-           AVG(json_extract(m.grade, '$.overall')) AS overall, {_DIM_AVERAGES}
-    FROM page p LEFT JOIN main m ON m.session_id = p.id
-    GROUP BY p.rid
-    ORDER BY p.started_at DESC, p.rid DESC
-"""
 
 
 # --- the store --------------------------------------------------------------------------
@@ -300,12 +80,12 @@ class Store:
         resolved = default_db_path(path)
         resolved.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(
-            resolved, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+            resolved, isolation_level=None, check_same_thread=False, timeout=sqlite.BUSY_TIMEOUT_S
         )
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=FULL")  # an answer survives a power cut, not only a crash
-        key = (str(resolved.resolve()), tuple(fn.__name__ for fn in MIGRATIONS))
+        key = (str(resolved.resolve()), tuple(fn.__name__ for fn in migrations.MIGRATIONS))
         if key not in _READY:  # once per process and file: the web app opens one per request
             with _OPENING:
                 if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -330,7 +110,7 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, _transaction(self.db):
+        with self._lock, transaction(self.db):
             yield self.db
 
     # --- writes ---
@@ -360,7 +140,7 @@ class Store:
                     mode,
                     grader,
                     json.dumps(options or {}),
-                    _now(),
+                    now(),
                 ),
             )
         return sid
@@ -384,7 +164,7 @@ class Store:
         Raises AnswerExistsError when the question (or the follow-up ``slot``) already has
         an answer: the first one stays, nothing is stored twice.
         """
-        row = (session_id, question_id, kind, parent_id, prompt, text, status, _now(),
+        row = (session_id, question_id, kind, parent_id, prompt, text, status, now(),
                elapsed_seconds, audio_path,
                json.dumps(delivery) if delivery is not None else None, slot)  # fmt: skip
         try:
@@ -442,7 +222,7 @@ class Store:
         with self._write() as db:
             cur = db.execute(
                 "INSERT INTO grades (answer_id, created_at, grade) VALUES (?, ?, ?)",
-                (answer_id, _now(), grade.model_dump_json()),
+                (answer_id, now(), grade.model_dump_json()),
             )
             if covers is None:
                 db.execute(
@@ -469,7 +249,7 @@ class Store:
         with self._write() as db:
             db.execute(
                 "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
-                (_now(), session_id),
+                (now(), session_id),
             )
 
     # --- reads ---
@@ -515,7 +295,7 @@ class Store:
         """The ``limit`` most recent sessions, oldest first, with answers and grades: what
         the history's trends need, without loading every session ever stored."""
         return self._load(
-            [f"rowid IN (SELECT rowid FROM sessions {_NEWEST_FIRST} LIMIT ?)"], [limit]
+            [f"rowid IN (SELECT rowid FROM sessions {NEWEST_FIRST} LIMIT ?)"], [limit]
         )
 
     def session_summaries(
@@ -526,37 +306,17 @@ class Store:
 
         ``unfinished`` True lists only sessions not finished, False only finished ones.
         """
-        sql = _SUMMARY_SQL.format(where=_finished_where(unfinished))
-        args = (-1 if limit is None else limit, offset, *PENDING_STATUSES, *PENDING_STATUSES)
-        rows = self._query(sql, args)
-        return [
-            SessionSummaryRow(
-                id=r["id"],
-                bank_id=r["bank_id"],
-                mode=r["mode"],
-                grader=r["grader"],
-                started_at=datetime.fromisoformat(r["started_at"]),
-                finished_at=_time(r["finished_at"]),
-                planned=int(r["planned"]),
-                answered=int(r["answered"]),
-                graded=int(r["graded"]),
-                pending=int(r["pending"]),
-                overall=r["overall"],
-                averages={d: r[f"avg_{d}"] for d in STAR_DIMENSIONS} if r["graded"] else {},
-            )
-            for r in rows
-        ]
+        sql, args = summary_query(limit, offset, unfinished)
+        return [summary_row(r) for r in self._query(sql, args)]
 
     def count_sessions(self, unfinished: bool | None = None) -> int:
         """How many sessions there are (``unfinished`` as in ``session_summaries``)."""
-        return int(
-            self._query(f"SELECT COUNT(*) FROM sessions {_finished_where(unfinished)}")[0][0]
-        )
+        return int(self._query(f"SELECT COUNT(*) FROM sessions {where_finished(unfinished)}")[0][0])
 
     def session_ids(self, unfinished: bool | None = None) -> list[str]:
         """Session ids, newest first (``unfinished`` as in ``session_summaries``)."""
-        where = _finished_where(unfinished)
-        return [r[0] for r in self._query(f"SELECT id FROM sessions {where} {_NEWEST_FIRST}")]
+        where = where_finished(unfinished)
+        return [r[0] for r in self._query(f"SELECT id FROM sessions {where} {NEWEST_FIRST}")]
 
     def latest_unfinished(self) -> SessionRecord | None:
         """The most recent session not finished yet, or with pending work (what ``resume``
@@ -603,7 +363,7 @@ class Store:
                 GradeRecord(
                     id=g["id"],
                     answer_id=g["answer_id"],
-                    created_at=_time(g["created_at"]),
+                    created_at=parse_time(g["created_at"]),
                     grade=load_stored_grade(g["grade"], f"grade {g['id']}"),
                 )
             )
@@ -620,7 +380,7 @@ class Store:
                     text=a["text"],
                     status=a["status"],
                     error=a["error"],
-                    created_at=_time(a["created_at"]),
+                    created_at=parse_time(a["created_at"]),
                     elapsed_seconds=a["elapsed_seconds"],
                     audio_path=a["audio_path"],
                     delivery=json.loads(a["delivery"]) if a["delivery"] else None,
@@ -634,8 +394,8 @@ class Store:
                 question_ids=json.loads(s["question_ids"]),
                 mode=s["mode"],
                 grader=s["grader"],
-                started_at=_time(s["started_at"]),
-                finished_at=_time(s["finished_at"]),
+                started_at=parse_time(s["started_at"]),
+                finished_at=parse_time(s["finished_at"]),
                 answers=answers.get(s["id"], []),
             )
             for s in srows
