@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import respx
+
+from interviewer.core.bank import Question, get_bank
+from interviewer.core.rubric import Rubric, build_rubric
+from interviewer.core.settings import build_settings
+from interviewer.grading.llm.grader import LLMGrader
+
 BASE_URL = "https://llm.test/v1"
 FAKE_KEY = "test-key-not-real"
+CHAT = f"{BASE_URL}/chat/completions"
 
 ANSWER = (
     "In March our fraud model's precision dropped from 92% to 70% overnight. "
@@ -76,3 +84,41 @@ def completion(
         ],
         "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
     }
+
+
+def question_and_rubric(question_id: str = "q1") -> tuple[Question, Rubric]:
+    bank = get_bank()
+    return bank.question(question_id), build_rubric(bank, question_id)
+
+
+class Recorder:
+    """Sync and async stand-ins for sleep that record the waits asked for."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def make_llm_grader(**settings: Any) -> tuple[LLMGrader, Recorder]:
+    """An LLM grader against the mocked server, with a fixed nonce and recorded waits."""
+    rec = Recorder()
+    config: dict[str, Any] = {
+        "openai_api_key": FAKE_KEY,
+        "openai_base_url": BASE_URL,
+        "model": "gpt-test",
+    }
+    config.update(settings)
+    grader = LLMGrader.from_settings(
+        build_settings(**config), nonce=lambda: "feedc0de", sleep=rec.sleep, async_sleep=rec.asleep
+    )
+    return grader, rec
+
+
+def sent(route: respx.Route, call: int = -1) -> dict:
+    """The JSON body of a request the mocked server received."""
+    return json.loads(route.calls[call].request.content)

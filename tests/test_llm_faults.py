@@ -7,7 +7,6 @@ Retries never really sleep: the grader's sleep functions record the waits instea
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -16,7 +15,6 @@ import httpx2
 import pytest
 import respx
 
-from interviewer.core.bank import get_bank
 from interviewer.core.errors import (
     LLMContentFilterError,
     LLMInvalidReplyError,
@@ -24,49 +22,25 @@ from interviewer.core.errors import (
     LLMUnavailableError,
 )
 from interviewer.core.grade import Flag
-from interviewer.core.rubric import build_rubric
-from interviewer.core.settings import build_settings
-from interviewer.grading.llm.grader import LLMGrader
 from interviewer.grading.llm.retry import MAX_WAIT
-from tests.llm_helpers import ANSWER, BASE_URL, FAKE_KEY, completion, dimension, reply_body
-
-CHAT = f"{BASE_URL}/chat/completions"
+from tests.llm_helpers import (
+    ANSWER,
+    CHAT,
+    completion,
+    dimension,
+    make_llm_grader,
+    question_and_rubric,
+    reply_body,
+    sent,
+)
 
 
 @pytest.fixture
 def q1():
-    bank = get_bank()
-    return bank.question("q1"), build_rubric(bank, "q1")
+    return question_and_rubric("q1")
 
 
-class Recorder:
-    """Sync and async stand-ins for sleep that record the waits asked for."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-def make_grader(**settings) -> tuple[LLMGrader, Recorder]:
-    rec = Recorder()
-    config = {"openai_api_key": FAKE_KEY, "openai_base_url": BASE_URL, "model": "gpt-test"}
-    config.update(settings)
-    grader = LLMGrader.from_settings(
-        build_settings(**config),
-        nonce=lambda: "feedc0de",
-        sleep=rec.sleep,
-        async_sleep=rec.asleep,
-    )
-    return grader, rec
-
-
-def sent(route: respx.Route, call: int = -1) -> dict:
-    return json.loads(route.calls[call].request.content)
+make_grader = make_llm_grader
 
 
 def ok() -> respx.MockResponse:

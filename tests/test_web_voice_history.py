@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.core.rubric import dimension_names
 from interviewer.engine.store import Store
+from interviewer.views.history import trends
 from tests.llm_helpers import BASE_URL, FAKE_KEY
 from tests.web_helpers import STRONG, Browser
 
@@ -41,7 +43,12 @@ def test_history_page_shows_sessions_trends_and_reused_stories():
     parsed.feed(page.text)
     text = " ".join(parsed.chunks)
     assert parsed.dims[:2] == ["situation", "task"]
-    assert "stuck" in text or "improving" in text or "declining" in text
+    with Store.open() as store:  # the verdicts the history module gives these sessions
+        expected = trends(store.list_sessions())
+    names = dimension_names()
+    for dim, verdict in expected.items():
+        assert f"<strong>{names[dim]}</strong>: {verdict}</li>" in page.text
+    assert set(expected.values()) == {"stuck"}  # the same answer twice: nothing moved
     assert "The same story for different questions" in text  # STRONG told for q1 and q3
     assert "<svg" in page.text
 
