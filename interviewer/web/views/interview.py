@@ -22,7 +22,8 @@ log = logging.getLogger("interviewer.web")
 
 
 def _config(request: Request) -> service.ServiceConfig:
-    return request.app.state.config
+    config: service.ServiceConfig = request.app.state.config  # set by create_app
+    return config
 
 
 def _go(request: Request, name: str, **params: str) -> RedirectResponse:

@@ -15,7 +15,8 @@ FINISHED_LIMIT = 10  # finished sessions on the start page; the rest are in the 
 
 
 def _config(request: Request) -> service.ServiceConfig:
-    return request.app.state.config
+    config: service.ServiceConfig = request.app.state.config  # set by create_app
+    return config
 
 
 async def home(request: Request) -> Response:
