@@ -20,12 +20,10 @@ from rich.markup import escape
 from interviewer.core.bank import Bank, Question
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.redaction import redact
-from interviewer.core.rubric import Rubric
+from interviewer.core.rubric import Rubric, answer_target
 from interviewer.engine.session import AnswerInput, StopInterview
 from interviewer.ui import console
 
-TARGET_WORDS = (250, 400)
-TARGET_MINUTES = "2-3"
 FINISH_HINT = "Finish with an empty line twice (or Ctrl-D). /skip skips, /quit stops."
 EDITOR_TEMPLATE = (
     "\n\n# {prompt}\n# Write your answer above. Lines starting with # are ignored.\n"
@@ -70,8 +68,8 @@ class TerminalFrontend:
             f"{len(pending)} question{'s' if len(pending) != 1 else ''} to go",
         )
         self.out.print(
-            f"[dim]Aim for about {TARGET_MINUTES} minutes spoken: "
-            f"{TARGET_WORDS[0]}-{TARGET_WORDS[1]} words, in STAR order.[/dim]"
+            f"[dim]Aim for about {answer_target().minutes_text} spoken: "
+            f"{answer_target().words_text}, in STAR order.[/dim]"
         )
 
     def show_question(self, question: Question, index: int, total: int) -> None:
@@ -202,12 +200,12 @@ class TerminalFrontend:
 
     def _show_length(self, text: str, elapsed: float, follow_up: bool) -> None:
         words = word_count(text)
-        low, high = TARGET_WORDS
+        low, high = answer_target().words
         if follow_up:
             self.out.print(f"[dim]Saved. {words} words, {format_elapsed(elapsed)}.[/dim]")
             return
         timing = (
-            f", {format_elapsed(elapsed)} typing (aim for {TARGET_MINUTES} min spoken)"
+            f", {format_elapsed(elapsed)} typing (aim for {answer_target().minutes_text} spoken)"
             if elapsed >= 1
             else ""  # piped input: no meaningful time
         )
@@ -245,7 +243,7 @@ class ScriptedFrontend(TerminalFrontend):
         return AnswerInput(text=text)
 
     def _show_length(self, text: str, elapsed: float, follow_up: bool) -> None:
-        low, high = TARGET_WORDS
+        low, high = answer_target().words
         words = word_count(text)
         if not follow_up:
             self.out.print(f"[dim]Saved. {words} words (target {low}-{high}).[/dim]")

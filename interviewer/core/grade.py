@@ -31,6 +31,11 @@ class Flag(StrEnum):
     INSUFFICIENT_EVIDENCE = "insufficient_evidence"
     UNSUPPORTED_SCORE = "unsupported_score"
     GRADER_DISAGREEMENT = "grader_disagreement"
+    NON_ANSWER = "non_answer"  # "I can't think of a time": no story is told
+    HYPOTHETICAL = "hypothetical"  # "I would first...": what one would do, not what one did
+    GENERIC = "generic"  # a story with no concrete setting, object, time or figure
+    NO_OUTCOME_NUMBER = "no_outcome_number"  # numbers, if any, are not outcomes
+    UNSUPPORTED_LANGUAGE = "unsupported_language"  # the offline grader cannot read it
 
 
 class _Model(BaseModel):

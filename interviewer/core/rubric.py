@@ -45,10 +45,26 @@ class ScaleDimension(StrictModel):
     _levels = field_validator("levels")(_check_levels)
 
 
+class AnswerTarget(StrictModel):
+    """How long an answer should be: one target, shown everywhere."""
+
+    words: tuple[int, int] = (250, 400)
+    minutes: tuple[int, int] = (2, 3)
+
+    @property
+    def words_text(self) -> str:
+        return f"{self.words[0]}-{self.words[1]} words"
+
+    @property
+    def minutes_text(self) -> str:
+        return f"{self.minutes[0]}-{self.minutes[1]} minutes"
+
+
 class StarRubric(StrictModel):
     """The contents of ``star.yaml``."""
 
     version: str
+    answer_target: AnswerTarget = Field(default_factory=AnswerTarget)
     dimensions: list[ScaleDimension]
     theme_weight: float = Field(ge=0, description="weight of each key-theme dimension")
     theme_levels: dict[int, str]
@@ -119,6 +135,11 @@ def content_hash(obj: object) -> str:
 def load_star_rubric(path: Path | None = None) -> StarRubric:
     """Load ``star.yaml`` (or another file in its format)."""
     return _load_star_cached(path or rubrics_dir() / "star.yaml")
+
+
+def answer_target() -> AnswerTarget:
+    """The answer length target from ``star.yaml``: one source for every place that shows it."""
+    return load_star_rubric().answer_target
 
 
 def dimension_names() -> dict[str, str]:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from interviewer.core.rubric import dimension_names
+from interviewer.core.rubric import answer_target, dimension_names
 from interviewer.views.summary import follow_up_changes
 from interviewer.web.security import CSRF_FIELD, csrf_token
 
@@ -43,4 +43,5 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context["csrf_field"] = CSRF_FIELD
     context["csrf_token"] = csrf_token(request)
     context["url"] = lambda name, **params: str(request.app.url_path_for(name, **params))
+    context["target"] = answer_target()  # the one answer-length target (rubrics/star.yaml)
     return templates.TemplateResponse(request, name, context, status_code=status_code)

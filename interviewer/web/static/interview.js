@@ -29,13 +29,13 @@
     });
   });
 
-  // Word count against the 250-400 word target.
+  // Word count against the target the page was given (from rubrics/star.yaml).
   var answer = document.getElementById("answer");
   var count = document.getElementById("word-count");
   if (answer && count) {
     answer.addEventListener("input", function () {
       var words = answer.value.trim().split(/\s+/).filter(Boolean).length;
-      count.textContent = words + (words === 1 ? " word" : " words") + " (target 250-400)";
+      count.textContent = words + (words === 1 ? " word" : " words") + " (target " + (count.dataset.target || "") + ")";
     });
   }
 
