@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
 from interviewer.batch.io import ResultWriter, Row, RowError, iter_rows, read_done
 from interviewer.batch.runner import BatchResult, BatchRunner
-from interviewer.core.bank import get_bank
+from interviewer.core.bank import Bank, get_bank
 from interviewer.core.errors import ConfigError
+from interviewer.core.grade import Grader
 from interviewer.core.redaction import redact
 from interviewer.core.rubric import STAR_DIMENSIONS
 from interviewer.core.settings import build_settings
 from interviewer.grading.factory import describe_grader, make_grader
 from interviewer.ui import console, print_table
+
+if TYPE_CHECKING:
+    from interviewer.batch.cache import GradeCache
 
 SHORT = {"situation": "S", "task": "T", "action": "A", "result": "R",
          "quantified_results": "Q", "lessons_learned": "L"}  # fmt: skip
@@ -97,7 +103,16 @@ def grade_file(
     return result
 
 
-def _batch_api(bank, grader_obj, writer, out, cache, todo, batch_id, poll_seconds) -> BatchResult:
+def _batch_api(
+    bank: Bank,
+    grader_obj: Grader,
+    writer: ResultWriter,
+    out: Path,
+    cache: GradeCache | None,
+    todo: Iterable[Row | RowError],
+    batch_id: str | None,
+    poll_seconds: float | None,
+) -> BatchResult:
     from interviewer.batch.batch_api import BatchJob
     from interviewer.grading.llm.grader import LLMGrader
 
@@ -106,7 +121,10 @@ def _batch_api(bank, grader_obj, writer, out, cache, todo, batch_id, poll_second
     rows: list[Row] = []
     errors: list[RowError] = []
     for item in todo:  # a Batch API job is uploaded whole: the rows are gathered first
-        (rows if isinstance(item, Row) else errors).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Row):
+            rows.append(item)
+        else:
+            errors.append(item)
     job = BatchJob(bank, grader_obj, writer, out, cache=cache)
     if poll_seconds is not None:
         job.poll_seconds = poll_seconds

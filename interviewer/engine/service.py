@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from interviewer.core import bank as banks
 from interviewer.core.bank import Bank, Question
@@ -109,19 +109,23 @@ class _LazyGrader:
 
     def __init__(self, config: ServiceConfig, kind: str) -> None:
         self.config = config
-        self.kind = kind
+        self._kind: Literal["offline", "llm"] = "llm" if kind == "llm" else "offline"
         self._grader: Grader | None = None
+
+    @property
+    def kind(self) -> Literal["offline", "llm"]:
+        return self._kind
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         if self._grader is None:
             try:
-                self._grader = self.config.grader_factory(self.config.settings, self.kind)
+                self._grader = self.config.grader_factory(self.config.settings, self._kind)
             except InterviewerError as exc:
                 raise GradingError(str(exc)) from exc
         return self._grader.grade(question, rubric, answer)
 
 
-def _engine(store: Store, config: ServiceConfig, session: SessionRecord) -> Interview:
+def engine_for(store: Store, config: ServiceConfig, session: SessionRecord) -> Interview:
     from interviewer.engine.session import Interview
 
     options = store.session_options(session.id)
@@ -149,10 +153,10 @@ class QuestionState:
 
 def question_state(config: ServiceConfig, sid: str, qid: str) -> QuestionState:
     with open_store(config) as store:
-        return _load_state(store, config, sid, qid)
+        return load_state(store, config, sid, qid)
 
 
-def _load_state(store: Store, config: ServiceConfig, sid: str, qid: str) -> QuestionState:
+def load_state(store: Store, config: ServiceConfig, sid: str, qid: str) -> QuestionState:
     return _state(config, store.get_session(sid), qid)
 
 
@@ -184,7 +188,7 @@ class Outcome:
     error: str | None = None
 
 
-def _grade(engine: Interview, answer_id: int) -> str | None:
+def grade_outcome(engine: Interview, answer_id: int) -> str | None:
     """Grade through the engine; the error text when it failed (the engine recorded it)."""
     try:
         engine.grade(answer_id)
@@ -193,7 +197,7 @@ def _grade(engine: Interview, answer_id: int) -> str | None:
     return None
 
 
-def _writable(state: QuestionState) -> None:
+def require_writable(state: QuestionState) -> None:
     if state.session.finished:
         raise SessionFinishedError(state.session.id)
 
@@ -238,11 +242,11 @@ def answer_question(
 
     check_length(text, config.settings.max_answer_chars)
     with open_store(config) as store:
-        state = _load_state(store, config, sid, qid)
-        _writable(state)
+        state = load_state(store, config, sid, qid)
+        require_writable(state)
         if state.view is not None:
             return _same_answer_again(store, state, text)
-        engine = _engine(store, config, state.session)
+        engine = engine_for(store, config, state.session)
         try:
             answer_id = engine.submit_answer(
                 qid,
@@ -251,9 +255,9 @@ def answer_question(
                 ),
             )
         except AnswerExistsError:  # the other submit won the race: it is the one kept
-            return _same_answer_again(store, _load_state(store, config, sid, qid), text)
+            return _same_answer_again(store, load_state(store, config, sid, qid), text)
         with GRADING:
-            return Outcome(answer_id, _grade(engine, answer_id))
+            return Outcome(answer_id, grade_outcome(engine, answer_id))
 
 
 def pending_probe(config: ServiceConfig, state: QuestionState) -> str | None:
@@ -261,7 +265,7 @@ def pending_probe(config: ServiceConfig, state: QuestionState) -> str | None:
     if state.view is None:
         return None
     with open_store(config) as store:
-        return _engine(store, config, state.session).next_probe(state.view.answer.id)
+        return engine_for(store, config, state.session).next_probe(state.view.answer.id)
 
 
 def answer_follow_up(
@@ -272,9 +276,9 @@ def answer_follow_up(
 
     check_length(text, config.settings.max_answer_chars)
     with open_store(config) as store:
-        state = _load_state(store, config, sid, qid)
-        _writable(state)
-        engine = _engine(store, config, state.session)
+        state = load_state(store, config, sid, qid)
+        require_writable(state)
+        engine = engine_for(store, config, state.session)
         probe = engine.next_probe(state.view.answer.id) if state.view else None
         if probe is None or state.view is None:
             if state.view and any(f.text.strip() == text.strip() for f in state.view.follow_ups):
@@ -288,24 +292,24 @@ def answer_follow_up(
         except AnswerExistsError:
             return Outcome(main_id)
         with GRADING:
-            return Outcome(main_id, _grade(engine, main_id))
+            return Outcome(main_id, grade_outcome(engine, main_id))
 
 
 def regrade_question(config: ServiceConfig, sid: str, qid: str) -> Outcome:
     """Grade a saved answer again (after a failure, or on request)."""
     with open_store(config) as store:
-        state = _load_state(store, config, sid, qid)
+        state = load_state(store, config, sid, qid)
         if state.view is None:
             raise NotFoundError(f"question {qid} of session {state.session.id} has no answer yet")
-        engine = _engine(store, config, state.session)
+        engine = engine_for(store, config, state.session)
         with GRADING:
-            return Outcome(state.view.answer.id, _grade(engine, state.view.answer.id))
+            return Outcome(state.view.answer.id, grade_outcome(engine, state.view.answer.id))
 
 
 def finish_session(config: ServiceConfig, sid: str) -> None:
     with open_store(config) as store:
         session = store.get_session(sid)
-        _engine(store, config, session).finish()
+        engine_for(store, config, session).finish()
 
 
 class AlreadyAnswered(InterviewerError):

@@ -225,10 +225,11 @@ class Interview:
     def next_probe(self, answer_id: int) -> str | None:
         """The follow-up to ask now, or None (enough asked, graded well, or not graded)."""
         view = self.view(answer_id)
-        if len(view.follow_ups) >= self.follow_ups or view.answer.status != "graded":
+        grade = view.grade
+        if len(view.follow_ups) >= self.follow_ups or view.answer.status != "graded" or not grade:
             return None
         asked = [f.prompt for f in view.follow_ups]
-        return choose_probe(view.grade, self.bank.question(view.question_id), asked)
+        return choose_probe(grade, self.bank.question(view.question_id), asked)
 
     def pending_grading(self, retry_failed: bool = True) -> list[int]:
         """Questions with pending work (``QuestionView.needs_grading``); without

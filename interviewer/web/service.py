@@ -15,28 +15,57 @@ from interviewer.core import bank as banks
 from interviewer.core.bank import Bank
 from interviewer.core.errors import InterviewerError
 from interviewer.core.records import SessionRecord
-from interviewer.engine.service import (  # noqa: F401 - the web app's use cases, re-exported
+from interviewer.engine.service import (
     DEFAULT_FOLLOW_UPS,
     GRADING,
     AlreadyAnswered,
     Outcome,
     QuestionState,
     ServiceConfig,
-    _engine,
-    _grade,
-    _load_state,
-    _writable,
     answer_follow_up,
     answer_question,
+    engine_for,
     finish_session,
     get_bank,
     get_session,
+    grade_outcome,
+    load_state,
     open_store,
     pending_probe,
     question_state,
     regrade_question,
+    require_writable,
     start_session,
 )
+
+__all__ = [  # the use cases the web views call, from the engine; page-only work below
+    "DEFAULT_FOLLOW_UPS",
+    "AlreadyAnswered",
+    "HomeData",
+    "NotSaved",
+    "Outcome",
+    "QuestionState",
+    "ServiceConfig",
+    "answer_audio",
+    "answer_follow_up",
+    "answer_question",
+    "bank_and_default",
+    "can_speak",
+    "finish_session",
+    "get_bank",
+    "get_session",
+    "grader_label",
+    "history_data",
+    "home_data",
+    "question_speech",
+    "question_state",
+    "regrade_question",
+    "report_download",
+    "report_view",
+    "scorecard",
+    "start_session",
+    "unfinished_ids",
+]
 
 if TYPE_CHECKING:
     from interviewer.engine.store import SessionSummaryRow
@@ -211,15 +240,15 @@ def answer_audio(
     from interviewer.voice.answers import transcribe_answer
 
     with open_store(config) as store:
-        state = _load_state(store, config, sid, qid)
-        _writable(state)
+        state = load_state(store, config, sid, qid)
+        require_writable(state)
         if state.view is not None:
             raise AlreadyAnswered(state.question.id, "(audio)")
         folder = Path(store.path).parent / "audio" / state.session.id
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{qid}.{ext.lstrip('.')}"
         path.write_bytes(data)
-        engine = _engine(store, config, state.session)
+        engine = engine_for(store, config, state.session)
         answer_id = engine.submit_answer(
             qid,
             AnswerInput("", elapsed_seconds=elapsed_seconds, audio_path=str(path),
@@ -230,7 +259,7 @@ def answer_audio(
             return Outcome(answer_id, UNTRANSCRIBED)
         store.update_answer(answer_id, text=heard.text, status="ungraded", delivery=heard.delivery)
         with GRADING:
-            return Outcome(answer_id, _grade(engine, answer_id))
+            return Outcome(answer_id, grade_outcome(engine, answer_id))
 
 
 def report_view(config: ServiceConfig, sid: str) -> tuple[SessionRecord, str]:
