@@ -39,17 +39,18 @@ from interviewer.core.grade import (
 )
 from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
 from interviewer.core.settings import Settings
-from interviewer.grading.llm import render, verify
+from interviewer.grading.llm import crosscheck, render, verify
 from interviewer.grading.llm.chat import RateLimited, Request, apost_chat, post_chat
 from interviewer.grading.llm.retry import AsyncSleep, Sleep
 from interviewer.grading.llm.schema import GradeReply, rubric_theme_ids, schema_hash, strict_schema
 from interviewer.grading.llm.templates import prompt_hash
 
-GRADER_VERSION = "1.1"
+GRADER_VERSION = "1.2"  # 1.2: the offline cross-check caps (crosscheck.CAPS)
 POOL_SIZE = 16  # connections per async client (see ``_pick_async_client``)
 Conversation = Generator[Request, Any, Grade]
-# Deterministic flags the offline grader computes that an LLM grade carries too.
-SHARED_FLAGS = {Flag.TOO_SHORT, Flag.NO_FIRST_PERSON, Flag.RAMBLING, Flag.OFF_TOPIC}
+# Deterministic flags the offline grader computes that an LLM grade carries too: the ones
+# that cap scores (``crosscheck.CAPS``) and two that only inform.
+SHARED_FLAGS = {Flag.NO_FIRST_PERSON, Flag.RAMBLING} | {c.flag for c in crosscheck.CAPS}
 
 
 @dataclass
@@ -319,30 +320,41 @@ class LLMGrader:
         given = {t.theme: t for t in reply.themes if t.theme in theme_ids}
         raw = {d: getattr(reply, d).score for d in STAR_DIMENSIONS}
         raw.update({t: given[t].score if t in given else 0 for t in theme_ids})
-        # the offline cross-check scans for injection too: one scan serves both
+        # the offline cross-check scans for injection too: one scan serves both. What its
+        # deterministic checks establish caps the parts they concern (crosscheck.CAPS).
         offline = self.offline.grade(question, rubric, answer)
-        injected = Flag.PROMPT_INJECTION in offline.flags
-        scores, flags = verify.cap_scores(raw, checked.evidence, answer, injected)
-        flags |= {f for f in offline.flags if f in SHARED_FLAGS}
+        established = crosscheck.established(offline.flags, answer)
+        scores, flags = verify.cap_unsupported(raw, checked.evidence)
+        capped = crosscheck.apply_caps(scores, established, answer)
+        scores = capped.scores
+        flags |= established & SHARED_FLAGS
         if reply.off_topic:
             flags.add(Flag.OFF_TOPIC)
-        if verify.disagreement(scores, offline):
+        readable = crosscheck.offline_reads(offline.flags, answer)
+        if readable and verify.disagreement(scores, offline):
             flags.add(Flag.GRADER_DISAGREEMENT)
         if checked.removed and not any(checked.evidence.values()):
             flags.add(Flag.INSUFFICIENT_EVIDENCE)
+
+        def feedback(name: str, reasoning: str) -> str:
+            note = capped.notes.get(name)
+            if note and reasoning:
+                return f"{note} Before the cap: {reasoning}"
+            return note or reasoning
 
         def dim(name: str) -> dict[str, Any]:
             part = getattr(reply, name)
             return {
                 "score": scores[name],
                 "evidence": checked.evidence[name],
-                "feedback": part.reasoning,
+                "feedback": feedback(name, part.reasoning),
             }
 
+        haystack = verify.normalise(answer)
         metrics = [
             Metric(value=m.value, measures=m.measures)
             for m in reply.quantified_results.metrics
-            if verify.normalise(m.value) and verify.normalise(m.value) in verify.normalise(answer)
+            if verify.contains(haystack, verify.normalise(m.value))
         ]
         meta = GradeMeta(
             grader="llm",
@@ -368,12 +380,12 @@ class LLMGrader:
                     theme=t,
                     score=scores[t],
                     evidence=checked.evidence.get(t, []),
-                    feedback=given[t].reasoning if t in given else "",
+                    feedback=feedback(t, given[t].reasoning if t in given else ""),
                 )
                 for t in theme_ids
             ],
             strengths=reply.strengths,
-            improvements=reply.improvements,
+            improvements=[*capped.improvements, *reply.improvements],
             follow_up=reply.follow_up,
             flags=sorted(flags),
             overall=compute_overall(scores, rubric),
