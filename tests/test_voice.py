@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import soundfile
 
+from interviewer.cli import record
 from interviewer.core.errors import ConfigError, DataError
 from interviewer.core.settings import build_settings
-from interviewer.cli import record
 from interviewer.voice.audio import RATE, Audio, load_audio
 from interviewer.voice.delivery import count_fillers, load_config, looks_garbled, measure
 from interviewer.voice.split import split_audio
