@@ -13,6 +13,7 @@ from interviewer.engine.followups import choose_probe, load_probes, weak_part
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import AnswerInput, Interview, StopInterview, regrade
 from interviewer.engine.store import Store
+from interviewer.grading.coach import same_probe
 from tests.session_helpers import FailingGrader, RecordingGrader, make_grade
 
 MAIN_ANSWER = (
@@ -235,6 +236,41 @@ def test_probe_prefers_the_grades_follow_up_then_a_matching_bank_probe(bank) -> 
         choose_probe(plain, q1.model_copy(update={"probes": []}), [])
         == (load_probes().generic["lessons_learned"])
     )
+
+
+def test_probe_never_repeats_one_already_asked_in_other_words(bank) -> None:
+    q1 = bank.question("q1")
+    own = "What did the fix change for users?"
+    grade = make_grade(4, result=1, follow_up=own)
+    for asked in (
+        "what did the fix change for users",  # case and punctuation
+        "WHAT DID THE FIX CHANGE FOR USERS?!",
+        "What did that fix change for your users?",  # a near-duplicate
+    ):
+        probe = choose_probe(grade, q1, [asked])
+        assert probe is not None and probe != own and not same_probe(probe, asked), asked
+    # once every candidate was asked, in whatever form, nothing is asked again
+    generic = load_probes().generic.values()
+    everything = [own.lower(), *(p.upper() for p in q1.probes), *generic]
+    assert choose_probe(grade, q1, everything) is None
+
+
+def test_a_generic_probe_that_rewords_the_asked_one_is_not_asked(bank) -> None:
+    asked = "What did you learn from this, and what do you do differently now?"
+    grade = make_grade(4, lessons_learned=0, follow_up=asked)
+    no_bank_probes = bank.question("q1").model_copy(update={"probes": []})
+    # the generic lessons probe ("What did you take away from this, and what do you do
+    # differently now?") asks the same thing in other words
+    assert same_probe(load_probes().generic["lessons_learned"], asked)
+    assert choose_probe(grade, no_bank_probes, [asked]) is None
+
+
+def test_same_probe_tells_rewordings_from_other_questions() -> None:
+    assert same_probe("What did you learn?", "what did you learn from it")
+    assert same_probe("How did you measure the results?", "How did you measure the result")
+    assert not same_probe("What was the result?", "What was the lesson?")
+    assert not same_probe("How did you measure it?", "How did you measure success?")
+    assert not same_probe("", "")
 
 
 # --- selection --------------------------------------------------------------------------

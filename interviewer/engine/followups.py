@@ -3,7 +3,8 @@
 A weak STAR part (score <= 1) or a result with no number earns one targeted probe: the
 grade's own ``follow_up`` first, then a bank probe whose wording matches the weak part,
 then a generic probe for that part (``rubrics/session/probes.yaml``), then the bank's
-other probes.
+other probes. A probe already asked for the question is never asked again, nor one that
+only rewords it (``grading.coach.repeats_probe``: case, punctuation and near-duplicates).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from interviewer.core.datafile import StrictModel, load_model
 from interviewer.core.grade import Grade
 from interviewer.core.resources import rubrics_dir
 from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.grading.coach import repeats_probe
 
 WEAK = 1  # a STAR part at or below this score is probed
 
@@ -48,7 +50,8 @@ def weak_part(grade: Grade) -> str | None:
 def choose_probe(
     grade: Grade, question: Question, asked: list[str], data: ProbeData | None = None
 ) -> str | None:
-    """The probe to ask next, never one already asked; None when none is needed."""
+    """The probe to ask next, never one already asked (or a rewording of one); None when
+    none is needed or every candidate was asked."""
     part = weak_part(grade)
     if part is None:
         return None
@@ -59,6 +62,6 @@ def choose_probe(
     others = [p for p in question.probes if p not in matching]
     candidates = [grade.follow_up.strip(), *matching, data.generic.get(part, ""), *others]
     for probe in candidates:
-        if probe and probe not in asked:
+        if probe.strip() and not repeats_probe(probe, asked):
             return probe
     return None
