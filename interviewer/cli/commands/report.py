@@ -66,11 +66,14 @@ def coach(
     bank_dir: Path | None = typer.Option(None, "--bank-dir", envvar="INTERVIEWER_BANK_DIR"),
     db: Path | None = DbOption,
 ) -> None:
-    """Show a stronger STAR version of your answer, using only your own facts."""
+    """Show a stronger STAR version of your answer, using only your own facts.
+
+    With an LLM configured it rewrites the answer; without one it shows your own sentences
+    in STAR order, with a [bracketed] placeholder for each part the answer lacks.
+    """
     from interviewer.core.errors import NotFoundError
     from interviewer.core.settings import build_settings
     from interviewer.engine.store import Store
-    from interviewer.grading.coach import coach_answer
 
     settings = build_settings(model=model)
     with Store.open(db) as store:
@@ -80,6 +83,18 @@ def coach(
     if question not in views:
         raise NotFoundError(f"session {record.id} has no answer to {question!r}")
     view = views[question]
+    if not settings.llm_configured:
+        from interviewer.views.restructure import restructure
+
+        typer.echo(restructure(view.full_text).text(labels=True))
+        typer.echo(
+            "\n(No LLM is configured: this is your own answer in STAR order, nothing reworded. "
+            "Fill in the [brackets] with what only you know; set OPENAI_API_KEY for a rewrite.)",
+            err=True,
+        )
+        return
+    from interviewer.grading.coach import coach_answer
+
     text = coach_answer(bank.question(question), view.full_text, view.grade, settings)
     typer.echo(text)
     typer.echo("\n(Placeholders in [brackets] are for numbers and facts only you know.)", err=True)
