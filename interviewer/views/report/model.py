@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from interviewer.core.bank import Bank
 from interviewer.core.records import QuestionView, SessionRecord
-from interviewer.core.rubric import build_rubric
+from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric
+from interviewer.views.restructure import Restructured, restructure
 from interviewer.views.summary import LABELS, Averages, ScoreRow, star_rows, theme_rows
 
-__all__ = ["LABELS", "History", "QuestionReport", "Report", "ScoreRow", "build_report"]
+__all__ = [
+    "LABELS",
+    "PART_TAGS",
+    "History",
+    "QuestionReport",
+    "Report",
+    "ScoreRow",
+    "Span",
+    "build_report",
+    "mark_evidence",
+]
 
 
 @cache
@@ -31,14 +44,50 @@ class History:
     points: list[tuple[str, float]] = field(default_factory=list)
 
 
+# A short visible tag per STAR dimension, so a highlight never relies on colour alone.
+PART_TAGS = {
+    "situation": "S",
+    "task": "T",
+    "action": "A",
+    "result": "R",
+    "quantified_results": "Q",
+    "lessons_learned": "L",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of answer text and the STAR dimensions it is evidence for (rubric order)."""
+
+    text: str
+    parts: tuple[str, ...] = ()
+
+    @property
+    def part(self) -> str | None:
+        """The dimension whose colour the run takes: the first it is evidence for."""
+        return self.parts[0] if self.parts else None
+
+    @property
+    def tag(self) -> str:
+        """Its tag: "R", or "R+Q" for a run that is evidence for a result and its number."""
+        return "+".join(PART_TAGS.get(p, p[:1].upper()) for p in self.parts)
+
+    @property
+    def title(self) -> str:
+        return ", ".join(LABELS.get(p, p) for p in self.parts)
+
+
 @dataclass
 class QuestionReport:
     question_id: str
     question: str
     status: str
-    answer_parts: list[tuple[str, bool]]  # (text, is evidence)
-    answer: str
-    follow_ups: list[tuple[str, str]]
+    answer_parts: list[Span]  # the main answer, each evidence quote marked with its part
+    answer: str  # the main answer only; follow-up answers are in ``follow_ups``
+    follow_ups: list[tuple[str, str]]  # (probe, answer)
+    follow_up_parts: list[tuple[str, list[Span]]] = field(default_factory=list)
+    parts_found: list[str] = field(default_factory=list)  # dimensions with a highlight
+    star_order: Restructured | None = None  # the answer's own sentences in STAR order
     overall: int | None = None
     rows: list[ScoreRow] = field(default_factory=list)
     themes: list[ScoreRow] = field(default_factory=list)
@@ -69,57 +118,93 @@ class Report:
         return LABELS
 
 
-def mark_evidence(text: str, quotes: list[str]) -> list[tuple[str, bool]]:
-    """Split ``text`` into runs, marking where evidence quotes occur (case-insensitive)."""
-    spans: list[tuple[int, int]] = []
+def mark_evidence(text: str, evidence: Mapping[str, Iterable[str]]) -> list[Span]:
+    """Split ``text`` into runs, each evidence quote (case-insensitive) marked with the
+    dimension(s) it is evidence for; ``evidence`` maps a STAR dimension to its quotes.
+
+    Where quotes of several dimensions overlap, the overlap carries all of them. Runs of
+    the same dimensions separated only by spaces are one run (one tag per stretch of the
+    story, not one per sentence); a line break always ends a run.
+    """
+    order = {d: i for i, d in enumerate(STAR_DIMENSIONS)}
     lowered = text.lower()
-    for quote in quotes:
-        q = quote.strip().strip(".").lower()
-        if len(q) < 4:
-            continue
-        for m in re.finditer(re.escape(q), lowered):
-            spans.append((m.start(), m.end()))
-    spans.sort()
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+    spans: list[tuple[int, int, str]] = []
+    for part, quotes in evidence.items():
+        for quote in quotes:
+            q = quote.strip().strip(".").lower()
+            if len(q) < 4:
+                continue
+            spans += [(m.start(), m.end(), part) for m in re.finditer(re.escape(q), lowered)]
+    if not spans:
+        return [Span(text)] if text else []
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    runs: list[list[Any]] = []  # [start, end, parts]
+    for start, end in itertools.pairwise(cuts):
+        parts = tuple(sorted({p for s, e, p in spans if s <= start and end <= e},
+                             key=lambda p: order.get(p, len(order))))  # fmt: skip
+        if runs and runs[-1][2] == parts:
+            runs[-1][1] = end
         else:
-            merged.append([start, end])
-    parts: list[tuple[str, bool]] = []
-    pos = 0
-    for start, end in merged:
-        if start > pos:
-            parts.append((text[pos:start], False))
-        parts.append((text[start:end], True))
-        pos = end
-    if pos < len(text):
-        parts.append((text[pos:], False))
-    return parts
+            runs.append([start, end, parts])
+    merged: list[list[Any]] = []
+    for run in runs:
+        gap = merged[-1] if merged else None
+        if (
+            len(merged) >= 2
+            and run[2]
+            and not gap[2]  # type: ignore[index]
+            and merged[-2][2] == run[2]
+            and not text[gap[0] : gap[1]].strip()  # type: ignore[index]
+            and "\n" not in text[gap[0] : gap[1]]  # type: ignore[index]
+        ):
+            merged.pop()
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    return [Span(text[s:e], parts) for s, e, parts in merged]
+
+
+def suggested_probe(follow_up: str, probes: Iterable[str], asked: list[str]) -> str:
+    """The follow-up a report suggests preparing for: the grade's own suggestion, unless
+    it repeats (or rewords) a probe already asked, then the first bank probe not asked;
+    empty when there is none."""
+    from interviewer.grading.coach import repeats_probe
+
+    for probe in (follow_up, *probes):
+        if probe.strip() and not repeats_probe(probe, asked):
+            return probe.strip()
+    return ""
 
 
 def _question(view: QuestionView, bank: Bank) -> QuestionReport:
     question = bank.question(view.question_id)
     grade = view.grade
     follow = [(f.prompt, f.text) for f in view.follow_ups]
+    star_order = restructure(view.full_text) if view.full_text.strip() else None
     if grade is None:
         return QuestionReport(view.question_id, question.text, view.answer.status,
-                              [(view.answer.text, False)], view.answer.text, follow,
-                              delivery=view.answer.delivery)  # fmt: skip
+                              mark_evidence(view.answer.text, {}), view.answer.text, follow,
+                              [(p, mark_evidence(t, {})) for p, t in follow],
+                              star_order=star_order, delivery=view.answer.delivery)  # fmt: skip
     rubric = build_rubric(bank, view.question_id)
     star = grade.star()
     rows = star_rows(grade, rubric)
     themes = theme_rows(grade, rubric)
-    quotes = [q for g in star.values() for q in g.evidence] + [
-        q for t in grade.themes for q in t.evidence
-    ]
+    evidence = {dim: g.evidence for dim, g in star.items()}
+    answer_parts = mark_evidence(view.answer.text, evidence)
+    follow_up_parts = [(p, mark_evidence(t, evidence)) for p, t in follow]
+    shown = {p for spans in (answer_parts, *(s for _, s in follow_up_parts)) for r in spans
+             for p in r.parts}  # fmt: skip
     return QuestionReport(
         question_id=view.question_id,
         question=question.text,
         status=view.answer.status,
-        answer_parts=mark_evidence(view.full_text, quotes),
-        answer=view.full_text,
+        answer_parts=answer_parts,
+        answer=view.answer.text,
         follow_ups=follow,
+        follow_up_parts=follow_up_parts,
+        parts_found=[d for d in STAR_DIMENSIONS if d in shown],
+        star_order=star_order,
         overall=grade.overall,
         rows=rows,
         themes=themes,
@@ -127,7 +212,9 @@ def _question(view: QuestionView, bank: Bank) -> QuestionReport:
         lessons=grade.lessons_learned.evidence,
         strengths=grade.strengths,
         improvements=grade.improvements,
-        next_probe=grade.follow_up,
+        next_probe=suggested_probe(
+            grade.follow_up, question.probes, [f.prompt for f in view.follow_ups]
+        ),
         flags=[str(f) for f in grade.flags],
         delivery=view.answer.delivery,
         grader=f"{grade.meta.grader} {grade.meta.model or grade.meta.grader_version}",

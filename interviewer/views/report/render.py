@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from interviewer.views.report.model import LABELS, Report
+from interviewer.views.report.model import LABELS, PART_TAGS, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -41,7 +41,9 @@ def _md_escape(text: str) -> str:
 def render_template(name: str, report: Report) -> str:
     markdown = name.endswith(".md.j2")
     template = _env(markdown).get_template(name)
-    return template.render(r=report, labels=LABELS, bars=bars_svg(report), trend=trend_svg(report))
+    return template.render(
+        r=report, labels=LABELS, tags=PART_TAGS, bars=bars_svg(report), trend=trend_svg(report)
+    )
 
 
 def render_body(report: Report) -> Markup:

@@ -19,8 +19,9 @@ def to_json(session: SessionRecord, report: Report) -> str:
         "practise_next": report.practise_next,
     }
     data = {"session": session.model_dump(mode="json"), "summary": summary}
+    markup = {"answer_parts", "follow_up_parts"}  # how the text is highlighted, not data
     data["questions"] = [
-        {k: v for k, v in asdict(q).items() if k != "answer_parts"} for q in report.questions
+        {k: v for k, v in asdict(q).items() if k not in markup} for q in report.questions
     ]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
