@@ -67,6 +67,123 @@ class TestSuiteFile:
         with pytest.raises(DataError, match="variant_of names unknown case 'zzz'"):
             load_suite(path)
 
+    def test_a_case_can_name_its_own_bank(self, tmp_path: Path):
+        path = write_suite(tmp_path, [{"id": "a", "question_id": "q10", "answer": "x",
+                                       "bank": "customer-and-projects"},
+                                      {"id": "b", "question_id": "q11", "answer": "x",
+                                       "bank": "customer-and-projects"}])  # fmt: skip
+        with pytest.raises(DataError, match=r"cases\[1\]\.question_id: unknown question 'q11'"):
+            load_suite(path)
+
+    def test_answer_given_as_parts_is_joined_in_story_order(self, tmp_path: Path):
+        parts = {"result": "It worked.", "situation": "A thing broke.", "action": "I fixed it."}
+        path = write_suite(tmp_path, [{"id": "a", "question_id": "q1", "parts": parts}])
+        [case] = load_suite(path).cases
+        assert case.answer == "A thing broke. I fixed it. It worked."
+        path = write_suite(tmp_path, [{"id": "a", "question_id": "q1", "parts": {"moral": "x"}}])
+        with pytest.raises(DataError, match="unknown part 'moral'"):
+            load_suite(path)
+
+    def test_relation_below_needs_an_original_and_known_dimensions(self, tmp_path: Path):
+        path = write_suite(tmp_path, [{"id": "a", "question_id": "q1", "answer": "x",
+                                       "relation": "below", "compare": ["action"]}])  # fmt: skip
+        with pytest.raises(DataError, match="relation 'below' needs variant_of"):
+            load_suite(path)
+        path = write_suite(tmp_path, [{"id": "a", "question_id": "q1", "answer": "x"},
+                                      {"id": "b", "question_id": "q1", "answer": "y",
+                                       "variant_of": "a", "compare": ["acton"]}])  # fmt: skip
+        with pytest.raises(DataError, match="cannot compare 'acton'"):
+            load_suite(path)
+
+
+def write_bases(tmp_path: Path) -> Path:
+    parts = {
+        "situation": "Last spring our churn model flagged twice as many customers on Mondays.",
+        "task": "I owned the model, so my task was to find the cause before the weekly review.",
+        "action": "I compared Monday and Friday feature distributions and found a session "
+        "window that swallowed the weekend, so I split weekday and weekend counts.",
+        "result": "False alarms fell from 400 a week to 60.",
+        "lessons_learned": "I learned to check feature windows first.",
+    }
+    team = {"situation": "The team had a broken report.", "action": "We fixed the report.",
+            "result": "The report worked again after that."}  # fmt: skip
+    cases = [{"id": "churn", "question_id": "q1", "parts": parts},
+             {"id": "team", "question_id": "q1", "parts": team}]  # fmt: skip
+    path = tmp_path / "bases.yaml"
+    path.write_text(yaml.safe_dump({"name": "bases", "cases": cases}, sort_keys=False))
+    return path
+
+
+def write_metamorphic(tmp_path: Path, **meta) -> Path:
+    write_bases(tmp_path)
+    path = tmp_path / "mr.yaml"
+    body = {"name": "mr", "metamorphic": {"bases": "bases.yaml", **meta}}
+    path.write_text(yaml.safe_dump(body, sort_keys=False))
+    return path
+
+
+class TestMetamorphicSuites:
+    def test_variants_are_built_from_the_bases(self, tmp_path: Path):
+        path = write_metamorphic(tmp_path, transform="drop_result", relation="below",
+                                 compare=["result", "quantified_results"])  # fmt: skip
+        suite = load_suite(path)
+        assert [c.id for c in suite.cases] == [
+            "churn", "team", "churn~drop_result", "team~drop_result",
+        ]  # fmt: skip
+        variant = suite.cases[2]
+        assert variant.variant_of == "churn" and variant.relation == "below"
+        assert "False alarms" not in variant.answer and "feature windows" in variant.answer
+
+    def test_a_transform_that_changes_nothing_must_be_skipped_with_a_reason(self, tmp_path: Path):
+        path = write_metamorphic(tmp_path, transform="i_to_we", relation="below",
+                                 compare=["action"])  # fmt: skip
+        with pytest.raises(DataError, match="i_to_we leaves base 'team' unchanged: skip it"):
+            load_suite(path)
+        path = write_metamorphic(tmp_path, transform="i_to_we", relation="below",
+                                 compare=["action"],
+                                 skip={"team": {"all": "already told as we"}})  # fmt: skip
+        assert [c.id for c in load_suite(path).cases] == ["churn", "churn~i_to_we"]
+
+    def test_skips_name_known_bases_and_say_why(self, tmp_path: Path):
+        path = write_metamorphic(tmp_path, transform="shuffle", relation="not_above",
+                                 compare=["overall"], skip={"nobody": {"all": "x"}})  # fmt: skip
+        with pytest.raises(DataError, match="skip names unknown base 'nobody'"):
+            load_suite(path)
+        path = write_metamorphic(tmp_path, transform="shuffle", relation="not_above",
+                                 compare=["overall"], skip={"team": {"all": " "}})  # fmt: skip
+        with pytest.raises(DataError, match="must say why"):
+            load_suite(path)
+
+    def test_eval_reports_how_many_variants_hold_and_fails_when_one_breaks(self, tmp_path: Path):
+        path = write_metamorphic(tmp_path, transform="vague_numbers", relation="below",
+                                 compare=["quantified_results"],
+                                 skip={"team": {"all": "no number to replace"}})  # fmt: skip
+        out = tmp_path / "r.json"
+        result = run_cli("eval", str(path), "--grader", "offline", "--json", str(out))
+        data = json.loads(out.read_text())
+        rel = data["relations"]
+        assert rel["variants"] == 1 and rel["skipped"][0]["base"] == "team"
+        assert f"held for {rel['held']} of 1 variants" in result.output
+        assert "skipped team (all): no number to replace" in result.output
+        assert result.exit_code == (0 if rel["held"] == 1 else 1)
+
+    def test_below_fails_when_the_variant_does_not_score_lower(self, tmp_path: Path):
+        cases = [
+            {"id": "a", "question_id": "q1", "answer": STRONG},
+            {"id": "same", "question_id": "q1", "answer": STRONG, "variant_of": "a",
+             "relation": "below", "compare": ["action", "overall"]},
+            {"id": "worse", "question_id": "q1", "answer": "We fixed it.", "variant_of": "a",
+             "relation": "below", "compare": ["overall"]},
+        ]  # fmt: skip
+        out = tmp_path / "r.json"
+        result = run_cli("eval", str(write_suite(tmp_path, cases)), "--json", str(out))
+        assert result.exit_code == 1
+        by_id = {c["id"]: c for c in json.loads(out.read_text())["cases"]}
+        assert by_id["same"]["relation_held"] is False
+        assert any("not below the original" in f for f in by_id["same"]["failures"])
+        assert by_id["worse"]["relation_held"] is True and by_id["worse"]["passed"]
+        assert "held for 1 of 2 variants" in result.output
+
 
 class TestRunning:
     def test_pass_fail_outputs_and_exit_code(self, tmp_path: Path):
@@ -144,6 +261,12 @@ class TestProjectSuites:
         result = run_cli("eval", str(EVALS / suite), "--replay", str(EVALS / "recordings"))
         assert result.exit_code == 0, result.output
         assert "with the llm grader" in result.stderr
+
+    def test_every_suite_in_evals_loads(self):
+        suites = sorted(EVALS.glob("*.yaml"))
+        assert len(suites) >= 8
+        for path in suites:
+            assert load_suite(path).cases, path.name
 
     def test_recordings_made_by_hand_say_so(self):
         for path in (EVALS / "recordings").glob("*.json"):

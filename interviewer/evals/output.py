@@ -43,6 +43,12 @@ def print_result(result: EvalResult, baseline: dict[str, Any] | None = None) -> 
     if result.spread:
         spread = ", ".join(f"{SHORT[d]} {s}" for d, s in result.spread.items())
         out.print(f"  score spread across repeats (max - min): {spread}")
+    if result.relations is not None:
+        out.print(relations_line(result.relations), highlight=False)
+        for skip in result.relations.get("skipped", []):
+            out.print(
+                f"    skipped {skip['base']} ({skip['compare']}): {skip['why']}", highlight=False
+            )
     for failure in result.threshold_failures:
         out.print(f"  [red]below threshold[/red] {failure}")
     if baseline is not None:
@@ -51,6 +57,20 @@ def print_result(result: EvalResult, baseline: dict[str, Any] | None = None) -> 
     passed = sum(c.passed for c in result.cases)
     verdict = "[green]PASSED[/green]" if result.passed else "[red]FAILED[/red]"
     out.print(f"{verdict}: {passed} of {len(result.cases)} cases pass")
+
+
+def relations_line(relations: dict[str, Any]) -> str:
+    """One line: how many variants keep their relation to the original."""
+    if "transform" in relations:
+        what = (
+            f"metamorphic {relations['transform']}: {relations['relation'].replace('_', ' ')} "
+            f"on {', '.join(relations['compare'])}"
+        )
+    else:
+        what = "variants: relation to the original"
+    skipped = len(relations.get("skipped", []))
+    tail = f"; {skipped} comparison{'s' if skipped != 1 else ''} skipped" if skipped else ""
+    return f"  {what} - held for {relations['held']} of {relations['variants']} variants{tail}"
 
 
 def moved(result: EvalResult, baseline: dict[str, Any]) -> list[str]:

@@ -1,8 +1,10 @@
 """Run a suite through a grader: per-case pass/fail, agreement figures, stability.
 
 A case passes when every labelled dimension falls in its band, the expected flags are
-raised and the forbidden ones are not, and - for a metamorphic variant - no STAR score and
-not the overall rises above the original case's. A grading error fails the case.
+raised and the forbidden ones are not, and - for a metamorphic variant - its relation to
+the original case holds: ``not_above`` (the default: no STAR score and not the overall
+rises above the original's) or ``below`` (every compared score is lower than the
+original's). A grading error fails the case.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from interviewer.core.bank import get_bank
+from interviewer.core.bank import Bank, get_bank
 from interviewer.core.errors import GradingError
 from interviewer.core.grade import Grade, Grader
 from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric
 from interviewer.evals import metrics
-from interviewer.evals.suite import Case, Suite
+from interviewer.evals.metamorphic import skipped
+from interviewer.evals.suite import OVERALL, Case, Suite
 
 
 @dataclass
@@ -28,6 +31,8 @@ class CaseResult:
     failures: list[str] = field(default_factory=list)
     runs: list[dict[str, int]] = field(default_factory=list)
     error: str | None = None
+    variant_of: str | None = None
+    relation_held: bool | None = None  # for a variant: did its relation to the original hold
 
     @property
     def passed(self) -> bool:
@@ -43,6 +48,7 @@ class EvalResult:
     spearman_overall: float | None
     spread: dict[str, int]
     threshold_failures: list[str]
+    relations: dict[str, Any] | None = None  # variants held, and what a metamorphic suite skips
 
     @property
     def passed(self) -> bool:
@@ -57,6 +63,7 @@ class EvalResult:
             "spearman_overall": self.spearman_overall,
             "spread": self.spread,
             "threshold_failures": self.threshold_failures,
+            "relations": self.relations,
             "cases": [
                 {
                     "id": c.id,
@@ -68,6 +75,8 @@ class EvalResult:
                     "failures": c.failures,
                     "error": c.error,
                     "runs": c.runs,
+                    "variant_of": c.variant_of,
+                    "relation_held": c.relation_held,
                 }
                 for c in self.cases
             ],
@@ -86,11 +95,15 @@ def grader_info(grader: Grader) -> dict[str, Any]:
 
 def run_suite(suite: Suite, grader: Grader, repeat: int = 1) -> EvalResult:
     """Grade every case ``repeat`` times; the first run is the one checked."""
-    bank = get_bank(suite.bank)
+    banks: dict[str, Bank] = {}
     results: dict[str, CaseResult] = {}
     grades: dict[str, Grade] = {}
     for case in suite.cases:
-        result = CaseResult(case.id, case.question_id)
+        result = CaseResult(case.id, case.question_id, variant_of=case.variant_of)
+        bank_id = suite.bank_of(case)
+        if bank_id not in banks:
+            banks[bank_id] = get_bank(bank_id)
+        bank = banks[bank_id]
         question = bank.question(case.question_id)
         rubric = build_rubric(bank, case.question_id)
         try:
@@ -110,7 +123,11 @@ def run_suite(suite: Suite, grader: Grader, repeat: int = 1) -> EvalResult:
         results[case.id] = result
     for case in suite.cases:
         if case.variant_of and case.id in grades and case.variant_of in grades:
-            results[case.id].failures += _not_above(grades[case.id], grades[case.variant_of])
+            broken = _relation(case, grades[case.id], grades[case.variant_of])
+            results[case.id].failures += broken
+            results[case.id].relation_held = not broken
+        elif case.variant_of:
+            results[case.id].relation_held = False
     cases = [results[c.id] for c in suite.cases]
     agreement, rho = _agreement(suite, cases)
     spread = {
@@ -125,6 +142,7 @@ def run_suite(suite: Suite, grader: Grader, repeat: int = 1) -> EvalResult:
         spearman_overall=rho,
         spread=spread if repeat > 1 else {},
         threshold_failures=_thresholds(suite, agreement, rho),
+        relations=_relations(suite, cases),
     )
 
 
@@ -145,15 +163,41 @@ def _check(case: Case, grade: Grade) -> list[str]:
     return failures
 
 
-def _not_above(variant: Grade, original: Grade) -> list[str]:
-    failures = [
-        f"{d} rose {original.star()[d].score} -> {variant.star()[d].score} over the original"
-        for d in STAR_DIMENSIONS
-        if variant.star()[d].score > original.star()[d].score
-    ]
-    if variant.overall > original.overall:
-        failures.append(f"overall rose {original.overall} -> {variant.overall}")
+def _score(grade: Grade, dim: str) -> int:
+    return grade.overall if dim == OVERALL else grade.star()[dim].score
+
+
+def _relation(case: Case, variant: Grade, original: Grade) -> list[str]:
+    """What breaks the variant's relation to its original (nothing when it holds)."""
+    failures = []
+    for dim in case.compared():
+        was, now = _score(original, dim), _score(variant, dim)
+        if case.relation == "not_above" and now > was:
+            failures.append(f"{dim} rose {was} -> {now} over the original")
+        elif case.relation == "below" and now >= was:
+            failures.append(f"{dim} {was} -> {now}: not below the original")
     return failures
+
+
+def _relations(suite: Suite, cases: list[CaseResult]) -> dict[str, Any] | None:
+    """How many variants keep their relation; for a metamorphic suite, what it is and skips."""
+    variants = [c for c in cases if c.variant_of]
+    if not variants:
+        return None
+    out: dict[str, Any] = {
+        "variants": len(variants),
+        "held": sum(bool(c.relation_held) for c in variants),
+        "broken": [c.id for c in variants if not c.relation_held],
+    }
+    meta = suite.metamorphic
+    if meta is not None:
+        out.update(
+            transform=meta.transform,
+            relation=meta.relation,
+            compare=meta.compare,
+            skipped=[{"base": b, "compare": d, "why": why} for b, d, why in skipped(suite)],
+        )
+    return out
 
 
 def _midpoint(band: tuple[int, int]) -> int:
