@@ -277,6 +277,8 @@ def test_interactive_loop_in_a_real_terminal(tmp_path: Path):
     child.sendline("")
     child.expect("Scorecard q1")
     child.expect("Situation.*[█░]{5}")  # a terminal gets rich bars
+    child.expect("/coach for a stronger version")  # offered offline too
+    child.sendline("")
     child.expect("saved to")
     child.expect(pexpect.EOF)
     child.close()
@@ -433,3 +435,25 @@ def test_coach_key_shows_a_stronger_version_with_placeholders(tmp_path: Path):
         child.expect(pexpect.EOF)
     finally:
         server.shutdown()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_coach_key_without_an_llm_shows_the_answer_in_star_order(tmp_path: Path):
+    """Offline, /coach shows the candidate's own sentences in STAR order with placeholders."""
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interviewer", "practice", "--questions", "q1",
+                         "--follow-ups", "0", "--report", "none"],
+        env=_env(tmp_path), cwd=str(tmp_path), encoding="utf-8", timeout=60,
+        dimensions=(40, 120),
+    )  # fmt: skip
+    child.expect("empty line twice")
+    child.sendline("Our churn model got worse. I retrained it on fresh data.")
+    child.sendline("")
+    child.sendline("")
+    child.expect("/coach for a stronger version")
+    child.sendline("/coach")
+    child.expect(r"I retrained it on fresh data")
+    child.expect(r"\[Lessons: what you do differently since\]")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -7,14 +7,15 @@ print how to resume.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.cli.terminal import ScriptedFrontend, TerminalFrontend
-from interviewer.core.bank import get_bank
+from interviewer.core.bank import Question, get_bank
 from interviewer.core.errors import NotFoundError
 from interviewer.core.grade import Grader
-from interviewer.core.records import SessionRecord
+from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.redaction import redact
 from interviewer.core.settings import Settings, build_settings
 from interviewer.engine.selection import select_questions
@@ -50,18 +51,30 @@ class PracticeOptions:
         return self.voice or bool(self.audio) or self.audio_dir is not None
 
 
-def _grader(grader: str | None, model: str | None, bank_dir: Path | None):
+def _grader(
+    grader: str | None, model: str | None, bank_dir: Path | None
+) -> tuple[Settings, Grader]:
     settings = build_settings(grader=grader, model=model, bank_dir=bank_dir)
     console(stderr=True).print(f"[dim]Grading with {describe_grader(settings)}.[/dim]")
     return settings, make_grader(settings)
 
 
-def coach_with(settings):
-    """The "/coach" action for the terminal, when an LLM is configured to do it."""
-    if not settings.llm_configured:
-        return None
+Coach = Callable[[Question, QuestionView], str]
 
-    def coach(question, view):
+
+def coach_with(settings: Settings) -> Coach:
+    """The "/coach" action for the terminal: an LLM rewrite when an LLM is configured,
+    else the answer's own sentences in STAR order with placeholders for missing parts."""
+    if not settings.llm_configured:
+
+        def own_sentences(question: Question, view: QuestionView) -> str:
+            from interviewer.views.restructure import restructure
+
+            return restructure(view.full_text).text(labels=True)
+
+        return own_sentences
+
+    def coach(question: Question, view: QuestionView) -> str:
         from interviewer.grading.coach import coach_answer
 
         return coach_answer(question, view.full_text, view.grade, settings)
@@ -198,7 +211,7 @@ def _fail_if_pending(session: SessionRecord) -> None:
         )
 
 
-def write_session_report(engine: Interview, session, fmt: str) -> Path | None:
+def write_session_report(engine: Interview, session: SessionRecord, fmt: str) -> Path | None:
     """Write the session report next to the database, if the reports module is installed."""
     import importlib.util
 

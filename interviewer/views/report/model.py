@@ -34,7 +34,8 @@ def practise_next() -> dict[str, str]:
     from interviewer.core.datafile import load_yaml
     from interviewer.core.resources import rubrics_dir
 
-    return load_yaml(rubrics_dir() / "feedback" / "report.yaml")["practise_next"]
+    advice: dict[str, str] = load_yaml(rubrics_dir() / "feedback" / "report.yaml")["practise_next"]
+    return advice
 
 
 @dataclass

@@ -6,16 +6,20 @@ import math
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 from interviewer.views.report.model import LABELS, PART_TAGS, Report
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 @cache
-def _env(markdown: bool):
+def _env(markdown: bool) -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -41,9 +45,10 @@ def _md_escape(text: str) -> str:
 def render_template(name: str, report: Report) -> str:
     markdown = name.endswith(".md.j2")
     template = _env(markdown).get_template(name)
-    return template.render(
+    html: str = template.render(
         r=report, labels=LABELS, tags=PART_TAGS, bars=bars_svg(report), trend=trend_svg(report)
     )
+    return html
 
 
 def render_body(report: Report) -> Markup:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from dataclasses import asdict
+from typing import Any
 
 from interviewer.core.records import SessionRecord
 from interviewer.views.report.model import Report
@@ -18,7 +19,7 @@ def to_json(session: SessionRecord, report: Report) -> str:
         "weakest": report.weakest,
         "practise_next": report.practise_next,
     }
-    data = {"session": session.model_dump(mode="json"), "summary": summary}
+    data: dict[str, Any] = {"session": session.model_dump(mode="json"), "summary": summary}
     markup = {"answer_parts", "follow_up_parts"}  # how the text is highlighted, not data
     data["questions"] = [
         {k: v for k, v in asdict(q).items() if k not in markup} for q in report.questions
