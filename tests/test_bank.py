@@ -53,7 +53,9 @@ class TestDiscovery:
         data["title"] = "Mine"
         (user / "my-bank.yaml").write_text(yaml.safe_dump(data))
         ids = [b.id for b, _ in list_banks(user)]
-        assert ids == ["ml-problem-solving", "my-bank"]
+        builtin = [b.id for b, _ in list_banks()]
+        assert {"ml-problem-solving", "general-behavioural", "customer-and-projects"} <= set(builtin)
+        assert ids == [*builtin, "my-bank"]  # the user's folder comes after the built-in ones
         assert get_bank("my-bank", user).title == "Mine"
 
     def test_bank_dir_from_environment(self, tmp_path: Path, monkeypatch):
