@@ -10,7 +10,7 @@ import yaml
 from interviewer.core.bank import get_bank
 from interviewer.core.errors import DataError, GradingError
 from interviewer.core.grade import Flag, Grade, compute_overall
-from interviewer.core.rubric import build_rubric
+from interviewer.core.rubric import answer_target, build_rubric
 from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.offline.feedback import load_templates, templates_path
 
@@ -40,7 +40,7 @@ def test_a_full_story_fills_every_part_of_the_contract() -> None:
     assert all(d.score >= 3 for d in g.star().values()), g.scores()
     assert g.overall == compute_overall(g.scores(), rubric)
     assert g.meta.grader == "offline" and g.meta.rubric_hash == rubric.hash
-    assert g.meta.grader_version.startswith("1.")
+    assert g.meta.grader_version.startswith("2.")
     assert [t.theme for t in g.themes] == ["systematic-debugging", "data-quality"]
     values = [m.value for m in g.quantified_results.metrics]
     assert "2.1% back to 3.4%" in values and "$30,000" in values
@@ -130,7 +130,10 @@ def test_empty_or_trivial_answers_score_zero_and_say_why(answer: str) -> None:
     g = grade(answer)
     assert g.overall <= 5
     assert Flag.TOO_SHORT in g.flags and Flag.INSUFFICIENT_EVIDENCE in g.flags
-    assert g.improvements[0] == load_templates().improvements.flags["too_short"]
+    target = answer_target()
+    expected = load_templates().improvements.flags["too_short"]
+    expected = expected.replace("$target_words", target.words_text)
+    assert g.improvements[0] == expected.replace("$target_minutes", target.minutes_text)
 
 
 def test_a_team_story_without_i_is_flagged_and_the_action_gets_no_credit() -> None:
@@ -185,7 +188,7 @@ def test_grades_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     script.write_text(
         "import json, sys\n"
         "from interviewer.core.bank import get_bank\n"
-        "from interviewer.core.rubric import build_rubric\n"
+        "from interviewer.core.rubric import answer_target, build_rubric\n"
         "from interviewer.grading.offline import OfflineGrader\n"
         "bank = get_bank()\n"
         "g = OfflineGrader().grade(bank.question('q1'), build_rubric(bank, 'q1'), sys.argv[1])\n"

@@ -51,10 +51,18 @@ class DimensionGrade(_Model):
 
 
 class Metric(_Model):
-    """A number found in the answer and what it measures."""
+    """A number found in the answer and what it measures.
+
+    ``phrase`` and ``role`` are optional (graders that do not set them, and grades stored
+    before they existed, leave them empty): the verbatim span of the answer around the
+    number, and what the number does in the story (``outcome``, ``baseline``, ``target``,
+    ``problem``, ``effort`` or ``other``).
+    """
 
     value: str = Field(description="as written, e.g. '18%', '$45,000', '3 weeks'")
     measures: str = Field(description="what the number measures, e.g. 'conversion rate drop'")
+    phrase: str = Field(default="", description="the verbatim span of the answer around it")
+    role: str = Field(default="", description="outcome, baseline, target, problem, effort, other")
 
 
 class QuantifiedResultsGrade(DimensionGrade):

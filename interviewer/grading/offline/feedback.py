@@ -1,6 +1,6 @@
 """The offline grader's templates and word lists (``rubrics/feedback/offline.yaml``).
 
-Loaded and validated once per process (the benchmark grades hundreds of answers a second;
+Loaded and validated once per process (the benchmark grades a thousand answers a second;
 YAML parsing per answer would dominate). Texts are ``string.Template`` strings so a bad
 placeholder in the data file leaves the placeholder visible instead of crashing a grade.
 """
@@ -26,7 +26,24 @@ class Limits(StrictModel):
     rambling_words: int = Field(gt=0)
     rambling_hard_words: int = Field(gt=0)
     off_topic_ratio: float = Field(ge=0, le=1)
-    off_topic_min_hits: int = Field(ge=0)
+    off_topic_theme_hits: int = Field(ge=0)
+    off_topic_question_share: float = Field(ge=0, le=1)
+    generic_specifics: int = Field(ge=0)
+    generic_habits: int = Field(ge=0)
+
+
+class MetricTexts(StrictModel):
+    """How the numbers were read, said in the quantified-results feedback."""
+
+    counted: str
+    not_counted: str
+    with_baseline: str
+    roles: dict[str, str]
+
+
+class LanguageTexts(StrictModel):
+    feedback: str
+    follow_up: str
 
 
 class Improvements(StrictModel):
@@ -44,6 +61,7 @@ class Templates(StrictModel):
 
     version: str
     caps: dict[str, int]
+    part_caps: dict[str, dict[str, int]] = Field(default_factory=dict)
     limits: Limits
     feedback: dict[str, Bands]
     improvements: Improvements
@@ -51,7 +69,8 @@ class Templates(StrictModel):
     themes: Bands
     follow_up: dict[str, str]
     probe_keywords: dict[str, list[str]]
-    work_vocabulary: str
+    metrics: MetricTexts
+    unsupported_language: LanguageTexts
     topic_ignore: str
     common_stems: str
     synonyms: list[list[str]]
@@ -59,10 +78,6 @@ class Templates(StrictModel):
     @cached_property
     def hash(self) -> str:
         return content_hash(self.model_dump(mode="json"))
-
-    @cached_property
-    def work_stems(self) -> frozenset[str]:
-        return frozenset(content_stems(self.work_vocabulary)) - self.ignored_stems
 
     @cached_property
     def ignored_stems(self) -> frozenset[str]:

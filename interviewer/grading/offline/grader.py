@@ -1,8 +1,10 @@
-"""OfflineGrader: a deterministic STAR grader that needs no model, no key and no network.
+"""OfflineGrader: a deterministic STAR grader that needs no model, key or network.
 
-Pipeline: mask injected text -> sentences -> STAR parts -> metrics -> scores per dimension
-and theme -> flags and caps -> feedback, strengths, improvements and a follow-up from the
-templates in ``rubrics/feedback/offline.yaml``. The same input always gives the same Grade.
+Pipeline: mask injected text -> check the language -> sentences with their cue phrases
+(one pass over the words) -> one STAR part per sentence for the whole answer -> numbers
+with roles -> scores per dimension and theme, each from its own part -> flags and caps ->
+feedback, strengths, improvements and a follow-up from ``rubrics/feedback/offline.yaml``,
+worded from what each part lacks. The same input always gives the same Grade.
 """
 
 from __future__ import annotations
@@ -21,17 +23,33 @@ from interviewer.core.grade import (
     ThemeGrade,
     compute_overall,
 )
-from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, RubricDimension
+from interviewer.core.rubric import (
+    STAR_DIMENSIONS,
+    Rubric,
+    RubricDimension,
+    answer_target,
+    content_hash,
+)
 from interviewer.grading.injection import find_injection, mask_injection
 from interviewer.grading.offline.feedback import Templates, band, fill, load_templates, short_quote
 from interviewer.grading.offline.flags import (
     answer_stats,
+    is_generic,
+    is_hypothetical,
+    is_non_answer,
     is_off_topic,
     is_rambling,
     rubric_theme_text,
-    topic_stems,
+    topic_for,
+    unsupported_language,
 )
-from interviewer.grading.offline.metrics import FoundMetric, extract_metrics
+from interviewer.grading.offline.lexicon import Lexicon, load_lexicon
+from interviewer.grading.offline.metrics import (
+    ROLES,
+    FoundMetric,
+    extract_metrics,
+    possible_outcomes,
+)
 from interviewer.grading.offline.scoring import (
     Scored,
     score_action,
@@ -41,11 +59,11 @@ from interviewer.grading.offline.scoring import (
     score_situation,
     score_task,
 )
-from interviewer.grading.offline.segment import Segments, segment
-from interviewer.grading.offline.text import Sentence, quote, split_sentences
+from interviewer.grading.offline.segment import segment
+from interviewer.grading.offline.text import Sentence, content_stems, quote, split_sentences
 from interviewer.grading.offline.themes import score_theme
 
-GRADER_VERSION = "1.0"
+GRADER_VERSION = "2.0"
 
 
 class OfflineGrader:
@@ -53,32 +71,35 @@ class OfflineGrader:
 
     kind: Literal["offline"] = "offline"
 
-    def __init__(self, templates: Templates | None = None) -> None:
+    def __init__(self, templates: Templates | None = None, lexicon: Lexicon | None = None) -> None:
         self.templates = templates or load_templates()
-        self.version = f"{GRADER_VERSION}+{self.templates.hash[:8]}"
+        self.lexicon = lexicon or load_lexicon()
+        digest = content_hash([self.templates.hash, self.lexicon.hash])
+        self.version = f"{GRADER_VERSION}+{digest[:8]}"
+        self._generic = frozenset(content_stems(self.lexicon.situations.generic))
         self._rubric_hashes: dict[int, tuple[Rubric, str]] = {}
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         """Grade one answer; raises GradingError only for input that is not text."""
         if not isinstance(answer, str):
             raise GradingError(f"answer must be text, got {type(answer).__name__}")
-        tpl = self.templates
+        tpl, lex = self.templates, self.lexicon
         injected = find_injection(answer)
         text = mask_injection(answer) if injected else answer
+        if unsupported_language(text, lex):
+            return self._unreadable(rubric, bool(injected))
 
-        sentences = split_sentences(text)
-        topic = topic_stems(
-            question.text, rubric_theme_text(rubric), tpl.work_stems, tpl.ignored_stems
-        )
+        sentences = split_sentences(text, lex)
+        topic = topic_for(question.text, rubric_theme_text(rubric), lex, tpl.ignored_stems)
         stats = answer_stats(sentences, topic)
         seg = segment(sentences)
-        metrics = extract_metrics(sentences, *_result_and_context(seg))
+        metrics = extract_metrics(sentences, roles=seg.roles, lexicon=lex)
 
         action, _ownership = score_action(seg)
         quant, outcomes = score_quantified(metrics)
         scored: dict[str, Scored] = {
-            "situation": score_situation(seg, stats.words),
-            "task": score_task(seg),
+            "situation": score_situation(seg, stats.words, lex),
+            "task": score_task(seg, metrics),
             "action": action,
             "result": score_result(seg, metrics),
             "quantified_results": quant,
@@ -90,20 +111,39 @@ class OfflineGrader:
             flags.append(Flag.PROMPT_INJECTION)
         if stats.words < tpl.limits.too_short_words:
             flags.append(Flag.TOO_SHORT)
-        if is_off_topic(stats, tpl):
+        if is_off_topic(stats, topic, tpl):
             flags.append(Flag.OFF_TOPIC)
-        if stats.words and stats.i_count == 0:
+        if stats.words and stats.i_count <= 0:
             flags.append(Flag.NO_FIRST_PERSON)
-        if is_rambling(stats, seg, tpl):
+        if stats.words >= tpl.limits.rambling_words and is_rambling(stats, seg, tpl):
             flags.append(Flag.RAMBLING)
+        non_answer = is_non_answer(seg)
+        if non_answer:
+            flags.append(Flag.NON_ANSWER)
+        elif is_hypothetical(seg):
+            flags.append(Flag.HYPOTHETICAL)
+        elif Flag.TOO_SHORT not in flags and is_generic(
+            sentences, self._generic, tpl.limits.generic_specifics, tpl.limits.generic_habits
+        ):
+            flags.append(Flag.GENERIC)
+        failure = "failure" in topic.concepts
+        if stats.words and not outcomes and not possible_outcomes(metrics, seg.roles, failure):
+            flags.append(Flag.NO_OUTCOME_NUMBER)
         cap = min((tpl.caps[f.value] for f in flags if f.value in tpl.caps), default=5)
+        caps = {dim: cap for dim in STAR_DIMENSIONS}
+        for f in flags:
+            for dim, limit in tpl.part_caps.get(f.value, {}).items():
+                caps[dim] = min(caps.get(dim, cap), limit)
 
-        star = {dim: self._dimension(dim, scored[dim], cap, outcomes) for dim in STAR_DIMENSIONS}
+        star = {
+            dim: self._dimension(dim, scored[dim], caps[dim], metrics, outcomes)
+            for dim in STAR_DIMENSIONS
+        }
         reflective = star["lessons_learned"].score >= 3
         themes = [self._theme(d, sentences, cap, reflective) for d in rubric.themes]
 
         supported = sum(1 for g in star.values() if g.score >= 2)
-        if supported < 3 or Flag.TOO_SHORT in flags or Flag.OFF_TOPIC in flags:
+        if supported < 3 or {Flag.TOO_SHORT, Flag.OFF_TOPIC, Flag.NON_ANSWER} & set(flags):
             flags.append(Flag.INSUFFICIENT_EVIDENCE)
 
         scores = {dim: g.score for dim, g in star.items()}
@@ -119,13 +159,40 @@ class OfflineGrader:
             lessons_learned=star["lessons_learned"],
             themes=themes,
             strengths=self._strengths(star, themes, flags),
-            improvements=self._improvements(star, flags, rubric),
+            improvements=self._improvements(star, scored, flags, rubric),
             follow_up=self._follow_up(question, star, flags, rubric),
             flags=flags,
             overall=compute_overall(scores, rubric),
-            meta=GradeMeta(
-                grader="offline", grader_version=self.version, rubric_hash=self._hash(rubric)
-            ),
+            meta=self._meta(rubric),
+        )
+
+    def _meta(self, rubric: Rubric) -> GradeMeta:
+        return GradeMeta(
+            grader="offline", grader_version=self.version, rubric_hash=self._hash(rubric)
+        )
+
+    def _unreadable(self, rubric: Rubric, injected: bool) -> Grade:
+        """An answer in a language the offline grader cannot read: no verdict, every
+        score 0, and feedback that says so and points to the LLM grader."""
+        tpl = self.templates
+        text = tpl.unsupported_language.feedback
+        flags = [Flag.PROMPT_INJECTION] if injected else []
+        flags += [Flag.UNSUPPORTED_LANGUAGE, Flag.INSUFFICIENT_EVIDENCE]
+        star = {dim: DimensionGrade(score=0, feedback=text) for dim in STAR_DIMENSIONS}
+        themes = [ThemeGrade(theme=d.id, score=0, feedback=text) for d in rubric.themes]
+        return Grade(
+            situation=star["situation"],
+            task=star["task"],
+            action=star["action"],
+            result=star["result"],
+            quantified_results=QuantifiedResultsGrade(score=0, feedback=text),
+            lessons_learned=star["lessons_learned"],
+            themes=themes,
+            improvements=[self._flag_text("unsupported_language")],
+            follow_up=tpl.unsupported_language.follow_up,
+            flags=flags,
+            overall=0,
+            meta=self._meta(rubric),
         )
 
     def _hash(self, rubric: Rubric) -> str:
@@ -141,22 +208,65 @@ class OfflineGrader:
     # -- dimensions -----------------------------------------------------------------------
 
     def _dimension(
-        self, dim: str, scored: Scored, cap: int, outcomes: list[FoundMetric]
+        self,
+        dim: str,
+        scored: Scored,
+        cap: int,
+        metrics: list[FoundMetric],
+        outcomes: list[FoundMetric],
     ) -> DimensionGrade:
         evidence = _quotes(scored.evidence)
         score = min(scored.score, cap) if evidence else 0
-        metric = outcomes[0].value if outcomes else ""
+        texts = self.templates.feedback[dim]
+        gap = scored.gaps[0] if scored.gaps else ""
+        if band(score) != "high" and score == scored.score and gap in texts:
+            template = texts[gap]
+        else:
+            template = texts[band(score)]
         feedback = fill(
-            self.templates.feedback[dim][band(score)],
+            template,
             quote=short_quote(evidence[0]) if evidence else "",
-            metric=metric,
+            metric=self._counted(outcomes),
         )
         if dim == "quantified_results":
-            found = [Metric(value=m.value, measures=m.measures) for m in outcomes]
+            note = self._numbers_note(metrics, outcomes)
+            if note:
+                feedback = f"{feedback} {note}"
+            order = {role: i for i, role in enumerate(ROLES)}
+            ranked = sorted(metrics, key=lambda m: (order.get(m.role, 9), m.sentence.index))
+            found = [
+                Metric(value=m.value, measures=m.phrase, phrase=m.phrase, role=m.role)
+                for m in ranked
+            ]
             return QuantifiedResultsGrade(
                 score=score, evidence=evidence, feedback=feedback, metrics=found
             )
         return DimensionGrade(score=score, evidence=evidence, feedback=feedback)
+
+    def _counted(self, outcomes: list[FoundMetric]) -> str:
+        """The outcome numbers counted, each with its phrase and what it is measured against."""
+        texts = self.templates.metrics
+        out = []
+        for m in outcomes[:3]:
+            item = f'{m.value} ("{short_quote(m.phrase)}")' if m.phrase != m.value else m.value
+            if m.links:
+                framed = ", ".join(f"the {x.role} {x.value}" for x in m.links[:3])
+                item += " " + fill(texts.with_baseline, list=framed)
+            out.append(item)
+        return "; ".join(out)
+
+    def _numbers_note(self, metrics: list[FoundMetric], outcomes: list[FoundMetric]) -> str:
+        """Which numbers counted as the outcome and why the others did not."""
+        texts = self.templates.metrics
+        parts = []
+        if outcomes:
+            parts.append(fill(texts.counted, list=self._counted(outcomes)))
+        linked = {id(x) for m in outcomes for x in m.links}
+        skipped = [m for m in metrics if not m.outcome and id(m) not in linked]
+        if skipped:
+            items = [f"{m.value} ({texts.roles.get(m.role, m.role)})" for m in skipped[:4]]
+            parts.append(fill(texts.not_counted, list="; ".join(items)))
+        return " ".join(parts)
 
     def _theme(
         self, dim: RubricDimension, sentences: list[Sentence], cap: int, reflective: bool
@@ -179,7 +289,7 @@ class OfflineGrader:
     def _strengths(
         self, star: dict[str, DimensionGrade], themes: list[ThemeGrade], flags: list[Flag]
     ) -> list[str]:
-        if Flag.OFF_TOPIC in flags or Flag.PROMPT_INJECTION in flags:
+        if {Flag.OFF_TOPIC, Flag.PROMPT_INJECTION, Flag.NON_ANSWER} & set(flags):
             return []
         tpl = self.templates.strengths
         out: list[str] = []
@@ -195,12 +305,24 @@ class OfflineGrader:
                 out.append(fill(tpl["theme"], name=name, quote=short_quote(t.evidence[0])))
         return out
 
+    def _flag_text(self, flag: str) -> str:
+        target = answer_target()
+        return fill(
+            self.templates.improvements.flags.get(flag, ""),
+            target_words=target.words_text,
+            target_minutes=target.minutes_text,
+        )
+
     def _improvements(
-        self, star: dict[str, DimensionGrade], flags: list[Flag], rubric: Rubric
+        self,
+        star: dict[str, DimensionGrade],
+        scored: dict[str, Scored],
+        flags: list[Flag],
+        rubric: Rubric,
     ) -> list[str]:
         imp = self.templates.improvements
-        out = [imp.flags[f.value] for f in flags if f.value in imp.flags]
-        if Flag.OFF_TOPIC in flags:
+        out = [self._flag_text(f.value) for f in flags if f.value in imp.flags]
+        if {Flag.OFF_TOPIC, Flag.NON_ANSWER} & set(flags):
             return out
         weights = {d.id: d.weight for d in rubric.star}
         gaps = sorted(
@@ -208,7 +330,12 @@ class OfflineGrader:
             key=lambda d: (-(5 - star[d].score) * weights.get(d, 1.0), STAR_DIMENSIONS.index(d)),
         )
         for dim in gaps:
-            text = getattr(imp, dim).get(band(star[dim].score) if star[dim].score > 1 else "low")
+            texts = getattr(imp, dim)
+            gap = scored[dim].gaps[0] if scored[dim].gaps else ""
+            if gap in texts and star[dim].score == scored[dim].score:
+                text = texts[gap]
+            else:
+                text = texts.get(band(star[dim].score) if star[dim].score > 1 else "low", "")
             if text and text not in out:
                 out.append(text)
             if len(out) >= 4:
@@ -223,8 +350,9 @@ class OfflineGrader:
         rubric: Rubric,
     ) -> str:
         tpl = self.templates
-        if Flag.OFF_TOPIC in flags:
-            return tpl.follow_up["off_topic"]
+        for flag in (Flag.OFF_TOPIC, Flag.NON_ANSWER, Flag.HYPOTHETICAL):
+            if flag in flags and flag.value in tpl.follow_up:
+                return tpl.follow_up[flag.value]
         # the part whose gap costs the most overall points: a missing Result (weight 1.5)
         # matters more than missing numbers (weight 1)
         weights = {d.id: d.weight for d in rubric.star}
@@ -238,19 +366,6 @@ class OfflineGrader:
             if any(k in low for k in keywords):
                 return probe
         return tpl.follow_up[weakest]
-
-
-def _result_and_context(seg: Segments) -> tuple[set[int], set[int]]:
-    """Result sentences, and the sentences that set the scene before any action."""
-    results = {s.index for s in seg.of("result")}
-    first_action = min((s.index for s in seg.of("action")), default=len(seg.sentences))
-    context = {
-        s.index
-        for part in ("situation", "task")
-        for s in seg.of(part)
-        if s.index < first_action or s.label in ("situation", "task")
-    }
-    return results, context
 
 
 def _quotes(sentences: list[Sentence]) -> list[str]:

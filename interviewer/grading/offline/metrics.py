@@ -1,20 +1,36 @@
-"""Numbers in an answer, and whether they measure the outcome.
+"""Numbers in an answer, each with the role it plays in the story.
 
-"Latency went from 800 ms to 120 ms" and "cut false positives by 30%" are results; "a team
-of 5", "8 years of experience", "60-hour weeks" and "in 2021" are not. Each number is read
-with the words around it: a change verb, "from X to Y" or an arrow ties it to an outcome;
-team, tenure, effort and calendar words mark it as context.
+Every number becomes a metric with its value as written, a readable phrase around it (a
+verbatim clause of the answer, e.g. "Click-through for that country came back from 2.1%
+to 3.4%") and a role:
+
+- ``outcome``: what changed because of the work ("fell by 70%", "reached 0.79");
+- ``baseline`` and ``target``: what an outcome is measured against, linked to it;
+- ``problem``: the symptom or a finding about it ("the error doubled", "70% of missed
+  fraud came from three categories");
+- ``effort``: the effort and scale of the work (durations, team sizes, years of
+  experience, items examined: "I pulled 14 months of tickets", "four engineers");
+- ``other``: dates and anything else.
+
+The role comes from the cue phrases around the number (``rubrics/lexicon/numbers.yaml``)
+and, where none settles it, from the STAR part of its sentence: a figure in the
+situation describes the problem, one in the task is a target, one in the result an
+outcome. "From X to Y" is one metric with its baseline.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
-from interviewer.grading.offline.text import STOPWORDS, WORD, Sentence, cue_pattern, word_set
+from interviewer.grading.offline.lexicon import Lexicon, load_lexicon
+from interviewer.grading.offline.text import Sentence, word_offsets
+
+ROLES = ("outcome", "baseline", "target", "problem", "effort", "other")
 
 _NUMWORD = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred|half)"
     r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand))?"
 )
@@ -24,112 +40,133 @@ _UNIT = (
     r"\s?days?|\s?weeks?|\s?months?|\s?years?|\s?gb\b|\s?mb\b|\s?tb\b|\s?k\b|\s?m\b|"
     r"\s?bn\b|\s?million|\s?billion|\s?thousand|\s?gpus?\b|\s?servers?|\s?users|"
     r"\s?customers|\s?tickets|\s?requests|\s?queries|\s?labels|\s?rows|\s?records|"
-    r"\s?examples|\s?people|\s?engineers|\s?developers|\s?members|\s?hrs|\s?qps\b|\s?rps\b"
+    r"\s?examples|\s?people|\s?engineers|\s?developers|\s?members|\s?hrs|\s?qps\b|\s?rps\b|"
+    r"\s?students|\s?patients|\s?volunteers|\s?staff|\s?nurses|\s?scouts|\s?stores"
 )
 NUMBER = re.compile(
     rf"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
-    rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT})|"
+    rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT}|\b)|"
     rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold))",
+    re.IGNORECASE,
 )
-# A change verb shortly before the number ("cut latency by", "went from"), or a
-# comparative shortly after it ("30% fewer", "3x faster").
-CHANGE_BEFORE = re.compile(
-    r"(?:\b(?:reduc|improv|increas|decreas|drop|fell|rose|grew|shrank|sav|lift|boost|gain|"
-    r"lower|rais|rais|jump|climb|halv|doubl|tripl|went|brought|recover|beat|outperform|cut|"
-    r"bump|moved|push|pull|slash|trim|speed|sped|shorten|got|reach|hit|hitting|avoid|"
-    r"prevent|protect|caught|found|detect|deliver|finish|complet|back\s+(?:to|up|down))\w*\b|"
-    r"\b(?:from|to|by|of|at|down|up)\b|->|→|=)",
-)
-CHANGE_AFTER = re.compile(
-    r"^[^.;]{0,25}\b(?:faster|slower|fewer|less|more|lower|higher|better|cheaper|smaller|"
-    r"bigger|reduction|improvement|increase|decrease|drop|gain|uplift|lift|savings?|saved|"
-    r"speed-?up|cut|down|up|back)\b",
-)
-BASELINE = re.compile(
-    r"(?:\bfrom\b[^.;]{0,40}\bto\b|->|→|\bcompared (?:with|to)\b|\bbaseline\b|\bvs\.?\b|"
-    r"\bversus\b|\b(?:up|down) from\b|\bback (?:to|up to|above|below|under)\b|"
-    r"\binstead of\b|\bbefore\b[^.;]{0,40}\bafter\b)",
-)
-IRRELEVANT_AFTER = re.compile(
-    r"^[\s-]*(?:years?|yrs?)\b[\s-]*(?:of|in|at|ago|old|into|experience|on|with|working|"
-    r"as|before|of experience)|"
-    r"^[\s-]*(?:people|engineers|developers|data scientists|scientists|members|person|"
-    r"colleagues|teammates|interns|managers|analysts|annotators|labellers|labelers|"
-    r"stakeholders|folks|of us|hires|reports|direct reports)\b|"
-    r"^[\s-]*(?:hours?|hrs?)\b[\s-]*(?:a|per|each|every)?\s*(?:day|week|night|straight|"
-    r"shifts?|of overtime|of work|overtime)|"
-    r"^[\s-]*(?:-?hour|hr) (?:days|weeks|shifts|nights)|"
-    r"^[\s-]*(?:weekends?|all-nighters|late nights|nights|meetings|coffees|slides|"
-    r"person team|person)\b",
-)
+_MULTIPLIER = ("halved", "doubled", "tripled", "quadrupled", "fold")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-BUSINESS = cue_pattern(
-    r"[$€£]|\b(?:revenue|cost|costs|saving|savings|customer|customers|user|users|conversion|"
-    r"churn|sales|tickets|complaints|support|retention|engagement|profit|budget|spend|"
-    r"fraud losses|losses|chargebacks|per (?:month|year|quarter)|a (?:month|year)|annual|"
-    r"hours? (?:a|per) week saved|hours saved|headcount|clients?|orders|signups?|clicks?|"
-    r"ctr|roi|manual review|analysts?' time|on-call pages|pages|incidents)\b",
+_MEASURED = re.compile(r"[%$€£×.]|\d\s?(?:x|ms|k|m|bn)\b|[a-z]", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£]")
+_SHARE = re.compile(r"[$€£%]|percent", re.IGNORECASE)
+_DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
+_JOIN = re.compile(
+    r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
+    r"to under|to below|to over|to above|to about|to around|to just)\s*$",
+    re.IGNORECASE,
 )
-TECHNICAL = cue_pattern(
-    r"\b(?:accuracy|precision|recall|f1|auc|roc|latency|throughput|p9\d|memory|model size|"
-    r"size|error rate|errors?|loss|ndcg|map|mae|rmse|mape|bleu|wer|ms|gpu|cpu|inference|"
-    r"training time|false positives?|false negatives?|false alerts?|alerts?|coverage|drift|"
-    r"uptime|qps|runtime|"
-    r"parameters|params|mb|gb)\b",
+# "from 300 copies to 450": a unit word or two between the numbers, after a "from"
+_JOIN_UNIT = re.compile(
+    r"^\s*(?:[a-z%'-]+\s+){1,2}(?:back\s+|down\s+|up\s+)?to"
+    r"(?:\s+(?:about|around|roughly|nearly|just|under|below|over|above))?\s*$",
+    re.IGNORECASE,
+)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
+_NUMBER_WORDS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "half",
+        "halved",
+        "doubled",
+        "tripled",
+        "quadrupled",
+        "tenfold",
+        "ten-fold",
+    ]
+)
+_CLAUSE_BREAK = re.compile(
+    r"[;:()]|,(?=\s)|\s[-–—]+\s|\b(?:and|but|which|while|whereas|so|because|although)\b",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    r"^(?:and|but|which|while|whereas|so|because|although|then)\b[\s,]*", re.IGNORECASE
+)
+_NUM_CUES = (
+    "num_target",
+    "num_baseline",
+    "num_problem",
+    "num_worse",
+    "num_outcome",
+    "num_effort",
+    "num_team",
+    "num_items",
+    "num_bound",
 )
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class FoundMetric:
-    """A number as written, what it measures and how it relates to the outcome."""
+    """A number as written, the phrase it sits in and the role it plays."""
 
     value: str
-    measures: str
+    phrase: str
+    role: str
     sentence: Sentence
-    start: int
+    start: int  # offsets in sentence.text
     end: int
-    outcome: bool
-    standin: bool  # team size, tenure, effort: offered in place of a result
-    clear: bool  # has a unit or a before/after that makes it meaningful
-    baseline: bool
-    business: bool
-    technical: bool
+    measured: bool  # has a unit, a sign or a before/after that makes it meaningful
+    joined: bool = False  # "from X to Y": the metric carries its own baseline
+    adverse: bool = False  # a change for the worse
+    standin: bool = False  # team size, tenure, hours worked: offered in place of a result
+    changed: bool = False  # told as a change ("went from", "fell by", "doubled")
+    business: bool = False  # money, time, people: what the outcome meant to someone
+    links: list[FoundMetric] = field(default_factory=list)  # baselines/targets of an outcome
+
+    @property
+    def measures(self) -> str:
+        return self.phrase
+
+    @property
+    def outcome(self) -> bool:
+        return self.role == "outcome"
+
+    @property
+    def baseline(self) -> bool:
+        """An outcome measured against a baseline or target (its own "from X", or linked)."""
+        return self.outcome and (self.joined or bool(self.links))
+
+    @property
+    def clear(self) -> bool:
+        return self.outcome and (self.measured or self.baseline)
+
+    @property
+    def money_or_share(self) -> bool:
+        return bool(_SHARE.search(self.value))
+
+    @property
+    def technical(self) -> bool:
+        return self.outcome and not self.business
 
 
-_CLAUSE = re.compile(r"[,;:()]|\band\b|\bwhile\b|\bwhich\b")
-_FROM = re.compile(r"\bfrom\b")
-_ENDS_FROM = re.compile(r"\bfrom\s*$")
-_PUNCT = re.compile(r"[,;.]")
-_PEOPLE_VALUE = re.compile(r"(?:people|engineers|person|members)$")
-_YEARS_VALUE = re.compile(r"(?:years?|yrs?)$")
-_HOURS_VALUE = re.compile(r"hours?$|hrs?$")
-_EFFORT_BEFORE = re.compile(
-    r"(?:worked|working|spent|put in|pulled|overtime|straight)\s*(?:about |over |nearly )?$",
-)
-_TEAM_OF = re.compile(r"(?:team|group|squad) of\s*(?:about |around |just |only )?$")
-_A_BEFORE = re.compile(r"\ba\s*$")
-_PERSON_AFTER = re.compile(r"^[\s-]*(?:-?person|people|engineers)")
-_HAS_UNIT = re.compile(r"[%$€£x×a-zA-Z]")
-_MONEY = re.compile(r"[$€£]")
-_DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
-_NUMBER_WORDS = word_set(
-    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
-    forty fifty sixty seventy eighty ninety hundred halved doubled tripled quadrupled tenfold
-    ten-fold"""
-)
-
-
-def _clause_before(text: str, start: int, limit: int = 40) -> str:
-    """Up to ``limit`` characters before ``start``, not crossing a comma, semicolon or stop."""
-    window = text[max(0, start - limit) : start]
-    cut = max(window.rfind("."), window.rfind(","), window.rfind(";"))
-    return window[cut + 1 :] if cut >= 0 else window
-
-
-def _numbers(text: str, lower: str) -> list[re.Match[str]]:
+def _numbers(text: str, words: tuple[str, ...] = ()) -> list[re.Match[str]]:
     """NUMBER matches, found fast: only where a digit or currency sign starts one, plus
-    the number words when the sentence has any."""
-    if _NUMBER_WORDS.intersection(lower.split()):
+    the number words when the sentence has any (``words``: its lower-cased words)."""
+    if not _NUMBER_WORDS.isdisjoint(words):
         return list(NUMBER.finditer(text))
     out: list[re.Match[str]] = []
     pos = 0
@@ -141,6 +178,9 @@ def _numbers(text: str, lower: str) -> list[re.Match[str]]:
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
             pos = start + 1  # inside a word or a number ("q3", "0.5")
             continue
+        if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+            pos = start + 1  # part of a name ("top-1", "covid-19")
+            continue
         m = NUMBER.match(text, start)
         if m is None or m.end() <= start:
             pos = start + 1
@@ -149,143 +189,257 @@ def _numbers(text: str, lower: str) -> list[re.Match[str]]:
         pos = m.end()
 
 
-def _measures(text: str, start: int, end: int) -> str:
-    """The few content words of the clause around a number that say what it measures."""
-    head = _CLAUSE.split(text[max(0, start - 70) : start])[-1]
-    head = _FROM.split(head)[0] if _ENDS_FROM.search(head) else head
-    before = [w for w in WORD.findall(head) if _is_content(w)]
-    after = [w for w in WORD.findall(_PUNCT.split(text[end : end + 50])[0]) if _is_content(w)]
-    if not before:  # "we saved $45,000 a year": the verb says what it measures
-        before = [w for w in WORD.findall(head) if w.lower() not in STOPWORDS][-1:]
-    words = before[-3:] if len(before) >= 2 else before + after[:3]
-    return " ".join(words[:5]) or "outcome"
+def _runs(text: str, words: tuple[str, ...] = ()) -> list[tuple[int, int, str, bool]]:
+    """Numbers of a sentence as (start, end, value, joined); "800 ms to 120 ms" is one.
 
-
-_NOT_MEASURE = word_set(
+    A chain "1-2-3-..." is one run too; its value is sliced once at the end (slicing each
+    growing prefix would be quadratic in the chain's length).
     """
-    from to by went down up brought moved got back overnight about around roughly nearly
-    almost over under within result results
-    """
-)
+    runs: list[list[int]] = []  # start, end, joined
+    prev_end = -1
+    for m in _numbers(text, words):
+        value = m.group(0).strip()
+        if not value or value.lower() in ("a hundred", "half"):
+            continue
+        gap = text[prev_end : m.start()] if prev_end >= 0 else ""
+        joins = runs and (
+            _JOIN.match(gap)
+            or (
+                len(gap) < 30
+                and _JOIN_UNIT.match(gap)
+                and _FROM_BEFORE.search(text, max(0, runs[-1][0] - 20), runs[-1][0])
+            )
+        )
+        if joins:
+            runs[-1][1] = m.end()
+            runs[-1][2] = 1
+        else:
+            runs.append([m.start(), m.end(), 0])
+        prev_end = m.end()
+    out = []
+    for a, b, j in runs:
+        while b > a and text[b - 1] in ",. ":  # "30, " and "40." end at the digits
+            b -= 1
+        out.append((a, b, text[a:b], bool(j)))
+    return out
 
 
-def _is_content(word: str) -> bool:
-    w = word.lower()
-    return w not in STOPWORDS and w not in _NOT_MEASURE and not w[0].isdigit()
+def _frames(s: Sentence, lex: Lexicon) -> dict[int, set[str]]:
+    """Word index -> number cues covering that word, for the number words of ``s``."""
+    marks: dict[int, set[str]] = {}
+    tokens = s.tokens
+    for cue, a, b in s.hits:
+        if cue not in _NUM_CUES:
+            continue
+        for i in range(a, b):
+            if lex.is_number(tokens[i]):
+                marks.setdefault(i, set()).add(cue)
+    return marks
 
 
-def _is_irrelevant(text: str, start: int, end: int, value: str) -> bool:
+def _phrase(text: str, breaks: list[tuple[int, int]], start: int, end: int, body: int) -> str:
+    """The clause of ``text`` around [start, end): verbatim, readable, at most ~20 words."""
+    ends = [e for _s, e in breaks]
+    starts = [s for s, _e in breaks]
+    i = bisect_right(ends, start) - 1  # last break ending at or before the number
+    left = ends[i] if i >= 0 else 0
+    j = bisect_left(starts, end)  # first break starting at or after the number's end
+    right = starts[j] if j < len(starts) else len(text)
+    if len(text[left:right].split()) < 4:  # too short to read: take the clause before too
+        left = ends[i - 1] if i >= 1 else 0
+        if len(text[left:right].split()) < 4 and j + 1 <= len(starts):
+            right = starts[j + 1] if j + 1 < len(starts) else len(text)
+    left = max(left, body, start - 200)  # bounded: a clause of a long run of numbers
+    right = min(right, end + 200)
+    phrase = text[left:right]
+    words = phrase.split()
+    if len(words) > 20:  # keep about 8 words either side of the number
+        before = text[left:start].split()[-8:]
+        after = text[end:right].split()[:8]
+        lo = text.rfind(before[0], left, start) if before else start
+        hi = text.find(after[-1], end, right) + len(after[-1]) if after else end
+        phrase = text[lo:hi]
+    phrase = _LEADING.sub("", phrase.strip(" ,;:-–—\n\t"))
+    return phrase.strip(" ,;:-–—.\n\t") or text[start:end]
+
+
+def _worse(value: str, before_words: tuple[str, ...], lex: Lexicon) -> bool:
+    """A before -> after pair that moved the wrong way for its metric: the nearest metric
+    word before the numbers says which way is good ("precision dropped from 92% to 70%")."""
+    nums = re.findall(r"\d[\d,]*(?:\.\d+)?", value)
+    if len(nums) < 2:
+        return False
+    try:
+        before, after = (float(n.replace(",", "")) for n in (nums[0], nums[-1]))
+    except ValueError:
+        return False
+    for word in reversed(before_words):
+        if lex.in_set(word, "bad_metric"):
+            return after > before
+        if lex.in_set(word, "good_metric"):
+            return after < before
+    return False
+
+
+def _role(
+    frames: set[str],
+    part: str | None,
+    after_action: bool,
+    value: str,
+    joined: bool,
+    worse: bool,
+    aim: bool = False,
+) -> tuple[str, bool]:
+    """The role of one number and whether it is a change for the worse. ``aim``: the
+    sentence states a goal ("I committed to keeping a 3.5 GPA"), whatever its part."""
+    if aim and part in ("situation", "task") and not after_action:
+        part = "task"
     bare = value.strip().rstrip(",.")
     if _YEAR.match(bare):
-        return True
-    before = text[max(0, start - 25) : start]
-    after = text[end : end + 40]
-    if IRRELEVANT_AFTER.search(after) or _PEOPLE_VALUE.search(value):
-        return True
-    if _YEARS_VALUE.search(value) and not CHANGE_BEFORE.search(_clause_before(text, start)):
-        return True
-    if _HOURS_VALUE.search(value) and _EFFORT_BEFORE.search(before):
-        return True
-    if _TEAM_OF.search(before):
-        return True
-    return bool(_A_BEFORE.search(before)) and bool(_PERSON_AFTER.match(after))
+        return "other", False
+    story_end = part == "result" or (after_action and part not in ("situation", "task"))
+    if joined:
+        if part == "task":
+            return "target", False
+        if (worse and not story_end) or part == "situation":
+            return "problem", worse
+        return "outcome", worse
+    if "num_target" in frames:
+        return "target", False
+    if "num_baseline" in frames:
+        return "baseline", False
+    if "num_problem" in frames:
+        return "problem", False
+    if "num_worse" in frames:
+        return ("outcome", True) if part == "result" else ("problem", True)
+    if "num_outcome" in frames:
+        if part == "task":
+            return "target", False
+        if part == "situation" or not story_end:
+            return "problem", False
+        return "outcome", False
+    if frames & {"num_effort", "num_team", "num_items"}:
+        return "effort", False
+    measured = bool(_MEASURED.search(bare)) or bare.lower().endswith(_MULTIPLIER)
+    if "num_bound" in frames:
+        if part == "task":
+            return "target", False
+        return ("outcome", False) if story_end and measured else ("other", False)
+    if not measured:
+        return "other", False
+    if part == "task":
+        return "target", False
+    if part == "situation" or (part is None and not after_action):
+        return "problem", False
+    if part == "result":
+        return "outcome", False
+    return "other", False
 
 
-_JOIN = re.compile(r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to)\s*$")
-
-
-def _classify(
-    s: Sentence,
-    start: int,
-    end: int,
-    value: str,
-    in_result: bool,
-    context: bool,
-    joined: bool = False,
-    low: str = "",
-) -> FoundMetric:
-    """Classify one number; patterns run on ``low`` (the sentence lower-cased, same offsets)."""
-    text = low or s.text.lower()
-    standin = not joined and _is_irrelevant(text, start, end, value.lower())
-    irrelevant = context or standin
-    window = text[max(0, start - 60) : end + 40]
-    has_unit = joined or bool(_HAS_UNIT.search(value))
-    changed = (
-        joined
-        or value.lower().endswith(("halved", "doubled", "tripled", "quadrupled", "fold"))
-        or bool(CHANGE_BEFORE.search(_clause_before(text, start)))
-        or bool(CHANGE_AFTER.search(text[end : end + 40]))
-    )
-    money = bool(_MONEY.match(value))
-    outcome = not irrelevant and (
-        (changed and (in_result or has_unit)) or (in_result and (money or "%" in value))
-    )
-    baseline = outcome and (joined or bool(BASELINE.search(window)))
-    return FoundMetric(
-        value=value,
-        measures=_measures(s.text, start, end) if outcome else "",
-        sentence=s,
-        start=start,
-        end=end,
-        outcome=outcome,
-        standin=(standin and not _YEAR.match(value)) or (in_result and not outcome),
-        clear=outcome and (has_unit or baseline),
-        baseline=baseline,
-        business=outcome and bool(BUSINESS.search(window)),
-        technical=outcome and bool(TECHNICAL.search(window)),
-    )
+def _business(metric_tokens: list[str], value: str, lex: Lexicon) -> bool:
+    return bool(_MONEY.search(value)) or any(lex.in_set(t, "impact_noun") for t in metric_tokens)
 
 
 def extract_metrics(
-    sentences: list[Sentence], result_ids: set[int], context_ids: set[int]
+    sentences: list[Sentence],
+    result_ids: set[int] | None = None,
+    context_ids: set[int] | None = None,
+    roles: list[str | None] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> list[FoundMetric]:
-    """Every number in the answer, classified.
+    """Every number in the answer, with its phrase and role; outcomes linked to their
+    baselines and targets.
 
-    Numbers in ``context_ids`` (the situation and task, before any action) describe the
-    problem, e.g. "precision dropped to 0.55": they are not results.
+    ``roles`` gives each sentence's STAR part (segment.py). Without it, sentences in
+    ``result_ids`` are results, those in ``context_ids`` set the scene, the rest act.
     """
+    lex = lexicon or load_lexicon()
+    if roles is None:
+        results, context = result_ids or set(), context_ids or set()
+        roles = [
+            "result" if s.index in results else "situation" if s.index in context else "action"
+            for s in sentences
+        ]
+    first_action = next((i for i, r in enumerate(roles) if r == "action"), None)
     found: list[FoundMetric] = []
     for s in sentences:
         text = s.text
-        if not _DIGIT_OR_MONEY.search(text) and not _NUMBER_WORDS.intersection(s.lower.split()):
+        if not _DIGIT_OR_MONEY.search(text) and _NUMBER_WORDS.isdisjoint(s.tokens):
             continue
-        low = text.lower()
-        if len(low) != len(text):  # rare Unicode case change that moves offsets
-            low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        prev_end = -1
-        in_result = s.index in result_ids
-        context = s.index in context_ids and not in_result
-        # The last number of the sentence, classified only once it is known not to join
-        # the next one: (start, end, value, joined). A chain "1-2-3-..." is one metric, and
-        # classifying each growing prefix of it would be quadratic in the chain's length.
-        pending: tuple[int, int, str, bool] | None = None
-        for m in _numbers(low, s.lower):
-            value = text[m.start() : m.end()].strip()
-            if not value or value.lower() in ("a hundred", "half"):
-                continue
-            gap = low[prev_end : m.start()] if prev_end >= 0 else ""
-            if pending is not None and _JOIN.match(gap):
-                # "from 800 ms to 120 ms" is one metric with its baseline, not two
-                pending = (pending[0], m.end(), "", True)
-            else:
-                if pending is not None:
-                    found.append(_flush(s, pending, in_result, context, low))
-                pending = (m.start(), m.end(), value, False)
-            prev_end = m.end()
-        if pending is not None:
-            found.append(_flush(s, pending, in_result, context, low))
+        runs = _runs(text, s.tokens)
+        if not runs:
+            continue
+        part = roles[s.index] if s.index < len(roles) else None
+        after_action = first_action is not None and s.index >= first_action
+        marks = _frames(s, lex)
+        offsets = (
+            [s.body + o for o in word_offsets(text[s.body :])] if s.body else word_offsets(text)
+        )
+        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text)] if len(runs) else []
+        for start, end, value, joined in runs:
+            lo = bisect_left(offsets, start)
+            hi = bisect_left(offsets, end)
+            frames: set[str] = set()
+            for i in range(lo, hi):
+                frames |= marks.get(i, set())
+            window = s.tokens[max(0, lo - 6) : hi + 4]
+            worse = "num_worse" in frames or (
+                joined and _worse(value, s.tokens[max(0, lo - 8) : lo], lex)
+            )
+            aim = "task" in s.cues
+            role, adverse = _role(frames, part, after_action, value, joined, worse, aim)
+            bare = value.strip()
+            metric = FoundMetric(
+                value=value,
+                phrase=_phrase(text, breaks, start, end, s.body),
+                role=role,
+                sentence=s,
+                start=start,
+                end=end,
+                measured=joined
+                or bool(_MEASURED.search(bare))
+                or bare.lower().endswith(_MULTIPLIER),
+                joined=joined,
+                adverse=adverse,
+                standin=role == "effort" and bool(frames & {"num_effort", "num_team"}),
+                changed=joined or bool(frames & {"num_outcome", "num_worse"}),
+                business=_business(list(window), value, lex),
+            )
+            found.append(metric)
+    _link(found)
     return found
 
 
-def _flush(
-    s: Sentence,
-    pending: tuple[int, int, str, bool],
-    in_result: bool,
-    context: bool,
-    low: str,
-) -> FoundMetric:
-    """Classify a number, or a joined run of numbers (its value is then the whole run)."""
-    start, end, value, joined = pending
-    if joined:
-        value = s.text[start:end]
-    return _classify(s, start, end, value, in_result, context, joined, low)
+def possible_outcomes(
+    metrics: list[FoundMetric], roles: list[str | None], failure: bool = False
+) -> list[FoundMetric]:
+    """Numbers no cue placed that may still measure the outcome: after the first action,
+    with a unit or sign, or in the result; in a story about a failure (``failure``), any
+    change for the worse. With any of these, "no outcome number" is not said: the flag
+    must be precise, and the story's parts may have been misread."""
+    first_action = next((i for i, r in enumerate(roles) if r == "action"), None)
+    out = []
+    for m in metrics:
+        i = m.sentence.index
+        late = first_action is not None and i > first_action
+        if m.role == "problem" and m.changed and (failure or (m.adverse and late)):
+            out.append(m)  # how a failure ended
+        if m.role != "other" or _YEAR.match(m.value.strip()):
+            continue
+        if (late and m.measured) or (i < len(roles) and roles[i] == "result"):
+            out.append(m)
+    return out
+
+
+def _link(metrics: list[FoundMetric]) -> None:
+    """Attach each baseline and target to the outcome it frames: one in the same
+    sentence if any, else the nearest outcome after it, else the nearest before."""
+    outcomes = [m for m in metrics if m.role == "outcome"]  # in answer order
+    if not outcomes:
+        return
+    where = [o.sentence.index for o in outcomes]
+    for m in metrics:
+        if m.role not in ("baseline", "target"):
+            continue
+        i = bisect_left(where, m.sentence.index)  # first outcome in this sentence or later
+        outcomes[i if i < len(outcomes) else -1].links.append(m)

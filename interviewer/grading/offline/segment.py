@@ -1,213 +1,190 @@
-"""Find the STAR parts of an answer, with or without "Situation:"-style labels.
+"""Find the STAR parts of an answer: one part (or none) for each sentence, decided for the
+whole answer at once.
 
-Each sentence gets a cue score per part: discourse cues ("my job was", "as a result",
-"what I learned"), first person with a past-tense verb for actions, outcome words for
-results, and its position (stories open with the situation and close with the result and
-the lesson). Explicit labels win. A sentence may belong to two parts when it clearly does
-("I retrained it and recall went from 0.6 to 0.8" is an action and a result).
+Each sentence (or clause, see text.py) gets a score per part from the cue phrases it holds
+(``rubrics/lexicon/parts.yaml`` and the other lexicon files): scene-setting for the
+situation, "my job was" for the task, "I" with an action verb for the action, outcome
+verbs and figures for the result, lessons and changed practice for the lessons. A small
+Viterbi decoder then picks the sequence of parts with the best total score, where the
+usual order Situation -> Task -> Action -> Result -> Lessons is the prior: moving forward
+is free, going back costs a penalty (less for the common Action <-> Result interleaving).
+So a sentence with weak cues takes the part its neighbours make likely, and one strong
+cue out of place does not pull a sentence into the wrong part. Explicit labels
+("Situation:", "Result:") are hard evidence. A sentence with no cue continues the part
+before it; asides about the answer itself ("that's my example") and refusals belong to
+no part.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from interviewer.grading.offline.text import Sentence, cue_pattern, word_set
+from interviewer.grading.offline.text import Sentence
 
 PARTS = ("situation", "task", "action", "result", "lessons_learned")
 
-_IRREGULAR = (
-    "built|wrote|ran|made|set|found|took|put|led|chose|drew|sent|began|spent|kept|did|got|"
-    "dug|went|broke|split|rewrote|threw|caught|brought|bought|sought|taught|held|read|saw|"
-    "told|cut|shipped|rebuilt|met|paired|sat|gave|stood|hit|let|won|dropped|swapped|"
-    "stopped|planned|mapped|scrapped|pinged|tagged|logged|flagged|pulled|reran|retrained|"
-    "spun|fed|wound|undid|overrode|fit|quit|shut|bet|shot|laid"
-)
-NOT_ACTIONS = word_set(
-    """
-    learned learnt wanted needed liked loved hoped enjoyed was were had felt believed
-    assumed thought realised realized noticed remembered guessed supposed mean
-    """
-)
-# "I (then|also ...) <past-tense verb>", the signature of a personal action.
-I_ACTION = cue_pattern(
-    r"\bi\s+(?:then\s+|also\s+|first\s+|quickly\s+|personally\s+|just\s+|finally\s+|"
-    r"immediately\s+|eventually\s+|instead\s+|carefully\s+|manually\s+|myself\s+)?"
-    rf"({_IRREGULAR}|[a-z]+(?:-[a-z]+)*ed)\b"
-)
-I_ACTION_EXTRA = cue_pattern(
-    r"\b(?:i\s+(?:decided|chose|started|began|went ahead|took it on|took ownership)|"
-    r"so i|then i|and i|i'd (?:already )?[a-z]+ed)\b"
-)
-# ", added X", "and sent Y": further steps of the same first-person sentence.
-COORD_ACTION = cue_pattern(
-    rf"(?:,|\band|\bthen)\s+(?:then\s+)?({_IRREGULAR}|[a-z]+(?:-[a-z]+)*ed)\b"
-)
-WE_ACTION = cue_pattern(
-    rf"\b(?:we|the team|they)\s+(?:then\s+|also\s+|first\s+)?({_IRREGULAR}|[a-z]+ed)\b"
-)
-
-SIT_CUE = cue_pattern(
-    r"\b(?:at my (?:last|previous|current|old|first)|at (?:a|an|the) [a-z-]+ (?:startup|company|"
-    r"bank|retailer|firm|team)|i was (?:working|a|an|the|on|part of|leading)|we were|"
-    r"we had (?:a|an)|there was|there were|our (?:model|system|pipeline|team|service|product|"
-    r"company|recommender|classifier|data)|was running|was serving|in production|"
-    r"last (?:year|quarter|summer|spring|winter|autumn|month)|a few (?:months|years|weeks) ago|"
-    r"back in|at the time|one (?:morning|day|week|friday|monday)|had been|started (?:to )?"
-    r"(?:drop|degrade|fail|spike|slip)|was (?:dropping|degrading|failing|behaving)|"
-    r"we were (?:building|using|seeing)|the company|the client|the context|"
-    r"this was (?:at|when|during)|i (?:noticed|spotted|realised|realized|saw)(?: that)?)\b"
-)
-TASK_CUE = cue_pattern(
-    r"\b(?:my (?:job|task|role|goal|responsibility|mandate|mission|assignment|objective)|"
-    r"i was (?:asked|tasked|responsible|in charge|assigned|the owner|on call|brought in|hired|"
-    r"given|expected|supposed)|i (?:owned|had to|needed to|set out to|volunteered|took on|"
-    r"took ownership)|it fell to me|it was up to me|i was the one|(?:was|fell) on me|"
-    r"my (?:target|aim|brief)|i was the (?:lead|only)|i (?:gave|set) myself|"
-    r"we (?:needed|had|wanted) to|the (?:goal|task|aim|objective|mission|target|ask|"
-    r"requirement) was|the team (?:needed|had) to|success (?:meant|would mean|was)|"
-    r"(?:had|needed) to (?:get|ship|deliver|reduce|improve|find|fix|cut|bring|hit|keep))\b"
-)
-RESULT_CUE = cue_pattern(
-    r"\b(?:as a result|in the end|eventually|ultimately|the result|the outcome|the impact|"
-    r"in total|overall|this (?:led|meant|cut|reduced|brought|saved|improved)|which (?:cut|"
-    r"reduced|saved|improved|brought|increased|led)|went from|dropped (?:from|to|by)|rose|fell|"
-    r"reduced|improved|increased|decreased|cut (?:the|it|our|down|by)|saved|halved|doubled|"
-    r"tripled|recovered|shipped|launched|rolled out|went live|was adopted|adopted|back to|"
-    r"got (?:it|us|the) |hit (?:the|our)|met (?:the|our)|beat (?:the|our)|outperform|"
-    r"resulted|led to|it worked|went well|was a success|successful|happy|praised|"
-    r"by the (?:deadline|end)|on time|ahead of|no longer|stopped (?:the|happening)|"
-    r"never (?:happened|came back)|since then the|became (?:the|a|our)|went better|"
-    r"got better|was better|worked better|(?:gave|got|had) (?:\w+ )?results|used it|"
-    r"pleased|went into production|went down|came down|the business used|"
-    r"(?:was|were|is|are) (?:fine|normal|ok|okay|stable) again|signed|was approved|"
-    r"(?:started|began|kept) using|helped (?:them|us|the|our)|won (?:the|a|an|us))\b"
-)
-LESSON_CUE = cue_pattern(
-    r"\b(?:learn(?:ed|t)|lessons?|taught me|takeaways?|in hindsight|looking back|next time|"
-    r"(?:would|'d) (?:do|have done|approach) [a-z ]{0,30}differently|i should have|"
-    r"if i (?:did|had|were to do) (?:it|this) again|since then,? i|now i (?:always|first|start|"
-    r"make|check|insist|ask)|i now|these days i|from then on|ever since|changed how i|my rule|"
-    r"what i took away|the biggest thing|teach\w*|keep learning|communication is key|"
-    r"^now i [a-z]+|reflect(?:ing|ion)?|"
-    r"i always (?:now|start|check)|it showed me|made me (?:realise|realize)|i'd never again)\b",
-    re.MULTILINE,
-)
-HYPOTHETICAL = cue_pattern(
-    r"\b(?:i would|i'd usually|i usually|i typically|i generally|i tend to|in general|"
-    r"generally|usually|typically|whenever|if i (?:were|was|had)|i always try|my approach is|"
-    r"what i do is|i like to|i try to)\b"
-)
+# Cost of going back from part p to an earlier part q (index 0 is "before any part").
+# Forward moves cost only a token amount, so that a sentence with no cue stays in the
+# part before it rather than jumping ahead.
+_BACK = {
+    (2, 1): 0.5,  # task -> situation: "My job was X. The system was old..."
+    (3, 1): 1.5,
+    (3, 2): 1.0,
+    (4, 1): 2.0,
+    (4, 2): 1.5,
+    (4, 3): 1.0,  # result -> action: "I did X, it improved Y; then I did Z"
+    (5, 1): 2.5,
+    (5, 2): 2.0,
+    (5, 3): 1.2,
+    (5, 4): 1.0,  # lesson -> result: "I learned X. The checks now block deploys."
+}
+_FORWARD = 0.05
+# Cost of opening the story with each part: most answers open with the scene.
+_START = (0.0, 0.3, 0.8, 1.5, 1.5)
+_LABEL = 5.0  # an explicit label outweighs any cue
+_LABEL_GOES_ON = 1.5  # ... and the sentences after it, unless a strong cue says otherwise
+_ASIDE = 3.0  # "that's it", "I can't think of a time": outside the story
+_NO_CUE = -0.1  # a sentence with no cue continues the part before it
+_NEG = float("-inf")
 
 
 @dataclass(slots=True)
 class Segments:
-    """The sentences of each STAR part, plus what the scorers need to know about them."""
+    """The STAR part of each sentence of an answer, and the sentences of each part."""
 
     sentences: list[Sentence]
     parts: dict[str, list[Sentence]] = field(default_factory=dict)
+    roles: list[str | None] = field(default_factory=list)  # aligned with ``sentences``
     labelled: bool = False
-    unclassified: int = 0
+    unclassified: int = 0  # sentences with no cue for any part
 
     def of(self, part: str) -> list[Sentence]:
         return self.parts.get(part, [])
 
+    def role(self, sentence: Sentence) -> str | None:
+        """The part ``sentence`` belongs to (None: no part)."""
+        i = sentence.index
+        if 0 <= i < len(self.sentences) and self.sentences[i] is sentence:
+            return self.roles[i]
+        return None
 
-_SEP = "\n|\n"  # between sentences: no cue can match across it
-_DIGIT = re.compile(r"\d")
+    @property
+    def first_action(self) -> int | None:
+        """Index of the first sentence of the Action, if any."""
+        for i, r in enumerate(self.roles):
+            if r == "action":
+                return i
+        return None
 
 
-def _hits(rx: re.Pattern[str], joined: str, starts: list[int]) -> dict[int, list[str]]:
-    """Sentence index -> matched group 1 (or match) of ``rx``, from one scan of the answer."""
-    out: dict[int, list[str]] = {}
-    for m in rx.finditer(joined):
-        i = bisect_right(starts, m.start()) - 1
-        out.setdefault(i, []).append(m.group(1) if rx.groups else m.group(0))
-    return out
+def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
+    """The cue score of ``s`` for each part, in PARTS order."""
+    c = s.cues
+    acts = c.get("act_i", 0)
+    situation = 1.0 * min(c.get("situation", 0), 2)
+    if not acts:
+        situation += 0.3 * min(c.get("symptom", 0), 2)
+    task = 2.0 * min(c.get("task", 0), 2)
+    action = 0.0
+    if acts:
+        action = 1.5 + 0.4 * min(acts - 1 + c.get("act_more", 0), 3)
+    action += 0.5 * min(c.get("act_frame", 0), 1) + 0.8 * min(c.get("act_we", 0), 1)
+    result = (
+        1.4 * min(c.get("result", 0), 2)
+        + 0.7 * min(c.get("result_verb", 0), 2)
+        + 0.9 * min(c.get("num_outcome", 0), 1)
+        + 1.0 * min(c.get("vague_outcome", 0), 1)
+        + 0.9 * min(c.get("lasting", 0), 1)
+        + 0.5 * min(c.get("concrete_outcome", 0), 1)
+        + 0.9 * min(c.get("reaction", 0), 1)
+        + 0.6 * min(c.get("result_hint", 0), 2)
+    )
+    lessons = (
+        2.0 * min(c.get("lesson", 0), 1)
+        + 1.6 * min(c.get("practice", 0), 1)
+        + 1.2 * min(c.get("cliche", 0), 1)
+        + 0.5 * min(c.get("candid", 0), 1)
+    )
+    if "hypothetical" in c and not lessons:
+        action *= 0.3  # "I would first check...": a habit, not a step taken
+        situation += 0.3
+    if first and (action < 1.5 or situation):
+        situation += 0.8  # a story opens with the scene, even as "At X, I led ..."
+    elif position < 0.2 and situation:
+        situation += 0.3
+    if position < 0.25:
+        result *= 0.3  # an outcome word this early is rarely the outcome
+    elif position < 0.4:
+        result *= 0.6
+    elif position > 0.6:
+        result *= 1.2
+        situation *= 0.6
+    return [situation, task, action, result, lessons]
 
 
-def _all_cue_scores(sentences: list[Sentence]) -> list[dict[str, float]]:
-    """Cue scores per sentence; each cue pattern scans the whole answer once (fast)."""
-    starts: list[int] = []
-    pos = 0
-    for s in sentences:
-        starts.append(pos)
-        pos += len(s.lower) + len(_SEP)
-    joined = _SEP.join(s.lower for s in sentences)
-    sit, task = _hits(SIT_CUE, joined, starts), _hits(TASK_CUE, joined, starts)
-    i_verbs, extra = _hits(I_ACTION, joined, starts), _hits(I_ACTION_EXTRA, joined, starts)
-    we, result = _hits(WE_ACTION, joined, starts), _hits(RESULT_CUE, joined, starts)
-    lesson, habit = _hits(LESSON_CUE, joined, starts), _hits(HYPOTHETICAL, joined, starts)
-    n = len(sentences)
-    out = []
-    for i in range(n):
-        i_act = any(v not in NOT_ACTIONS for v in i_verbs.get(i, ()))
-        scores = {
-            "situation": 1.0 * (i in sit),
-            "task": 1.5 * (i in task),
-            "action": (1.5 if i_act else 0.0) + 0.5 * (i in extra) + 0.8 * (i in we),
-            # an outcome cue with a number ("went from 400 to 60") is a result even mid-story
-            "result": (1.2 + 0.6 * bool(_DIGIT.search(sentences[i].text))) if i in result else 0.0,
-            "lessons_learned": 2.0 * (i in lesson),
-        }
-        if i in habit and i not in lesson:
-            scores["action"] *= 0.3
-            scores["situation"] += 0.3
-        position = i / n
-        if position < 0.2 and (not i_act or (scores["situation"] and n >= 3)):
-            # a story opens with the scene, even when told as "At X, I led ..."
-            scores["situation"] += 0.8
-        elif position > 0.6:
-            scores["result"] *= 1.3
-            scores["situation"] *= 0.5
-        out.append(scores)
+def _decode(emissions: list[list[float]], asides: list[float]) -> list[int]:
+    """The best sequence of parts (1-5, 0 for none) under the order prior."""
+    n = len(emissions)
+    prev = [0.0, _NEG, _NEG, _NEG, _NEG, _NEG]
+    pointers: list[list[tuple[int, int]]] = []
+    for e, aside in zip(emissions, asides, strict=True):
+        cur = [_NEG] * 6
+        ptr = [(0, 0)] * 6
+        for p in range(6):  # no part: the story stays where it was
+            if prev[p] != _NEG:
+                cur[p] = prev[p] + aside
+                ptr[p] = (0, p)
+        for q in range(1, 6):
+            best, from_p = _NEG, 0
+            for p in range(6):
+                v = prev[p]
+                if v == _NEG:
+                    continue
+                if q < p:
+                    v -= _BACK[(p, q)]
+                elif p == 0:
+                    v -= _START[q - 1]
+                elif q > p:
+                    v -= _FORWARD
+                if v > best:
+                    best, from_p = v, p
+            v = best + e[q - 1]
+            if v > cur[q]:
+                cur[q] = v
+                ptr[q] = (q, from_p)
+        pointers.append(ptr)
+        prev = cur
+    state = max(range(6), key=lambda p: (prev[p], -p))
+    out = [0] * n
+    for i in range(n - 1, -1, -1):
+        part, state = pointers[i][state]
+        out[i] = part
     return out
 
 
 def segment(sentences: list[Sentence]) -> Segments:
-    """Assign each sentence to zero, one or two STAR parts."""
+    """Assign each sentence exactly one STAR part, or none."""
     seg = Segments(sentences=sentences, parts={p: [] for p in PARTS})
-    seg.labelled = (
-        sum(1 for s in sentences if s.label) >= 2
-        and len({s.label for s in sentences if s.label}) >= 2
-    )
-    previous: list[str] = []
-    cues = _all_cue_scores(sentences)
-    for s, scores in zip(sentences, cues, strict=True):
-        chosen: list[str] = []
+    labels = [s.label for s in sentences if s.label]
+    seg.labelled = len(labels) >= 2 and len(set(labels)) >= 2
+    n = len(sentences)
+    emissions: list[list[float]] = []
+    asides: list[float] = []
+    for i, s in enumerate(sentences):
+        scores = part_scores(s, i / n, i == 0)
         if seg.labelled and s.label:
-            chosen.append(s.label)
-            # a labelled section can still hold a lesson or a result said in passing
-            for extra in ("result", "lessons_learned"):
-                if extra != s.label and scores[extra] >= 2.0:
-                    chosen.append(extra)
-        else:
-            best = max(PARTS, key=lambda p: (scores[p], -PARTS.index(p)))
-            if scores[best] >= 0.8:
-                chosen.append(best)
-                for p in PARTS:
-                    if p != best and scores[p] >= 1.5:
-                        chosen.append(p)
-                # an opening sentence with a scene cue sets the scene, even mid-action
-                if s is sentences[0] and best != "situation" and scores["situation"] >= 1.0:
-                    chosen.append("situation")
-        if not chosen:
+            labelled_here = i == 0 or sentences[i - 1].label != s.label or s.body > 0
+            scores[PARTS.index(s.label)] += _LABEL if labelled_here else _LABEL_GOES_ON
+        if not any(scores):
             seg.unclassified += 1
-            # a sentence with no cue of its own continues the part before it
-            # ("What I learned is X. Now I do Y.")
-            chosen = previous[:1]
-        for p in chosen:
-            seg.parts[p].append(s)
-        previous = chosen
-    # a story of several sentences opens with the scene: the first sentence sets it
-    # unless it is all action
-    if (
-        not seg.labelled
-        and len(sentences) >= 3
-        and not seg.parts["situation"]
-        and cues[0]["situation"] >= 0.8
-        and sentences[0] not in seg.parts["action"]
-    ):
-        seg.parts["situation"].insert(0, sentences[0])
+        aside = "meta" in s.cues or "non_answer" in s.cues
+        emissions.append(scores)
+        asides.append(_ASIDE if aside else _NO_CUE)
+    roles: list[str | None] = []
+    for s, part in zip(sentences, _decode(emissions, asides), strict=True):
+        role = PARTS[part - 1] if part else None
+        roles.append(role)
+        if role:
+            seg.parts[role].append(s)
+    seg.roles = roles
     return seg

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from interviewer.grading.offline.lexicon import Lexicon, load_lexicon
+
 
 def word_set(text: str) -> frozenset[str]:
     """A frozenset of the whitespace-separated words of ``text`` (word lists as data)."""
@@ -82,20 +84,45 @@ def content_stems(text: str) -> list[str]:
     return [stem(t) for t in WORD.findall(text.lower()) if t not in STOPWORDS and t[0] > "9"]
 
 
+Hit = tuple[str, int, int]  # cue name, first token, one past the last token
+
+
 @dataclass(slots=True, eq=False)  # identity: each sentence is one span of one answer
 class Sentence:
-    """A span of the answer with the features the segmenter and scorers need."""
+    """A span of the answer (a sentence, or a clause of one) with the features every
+    offline step needs, computed once: its words, stems and the cue phrases it holds."""
 
     index: int
     start: int
     end: int
     text: str  # verbatim answer[start:end]
-    lower: str  # lower-cased, fillers removed, whitespace collapsed
     words: int
     stems: frozenset[str] = field(default_factory=frozenset)
-    tokens: tuple[str, ...] = ()  # words of ``lower``, in order
+    tokens: tuple[str, ...] = ()  # lower-cased words without fillers, in order
     stem_list: tuple[str, ...] = ()  # content stems in order, duplicates kept
     label: str | None = None  # explicit "Situation:"-style label, if any
+    hits: tuple[Hit, ...] = ()  # cue phrases found in ``tokens`` (lexicon.py)
+    cues: dict[str, int] = field(default_factory=dict)  # cue name -> number of hits
+    clause: bool = False  # continues the sentence before it (cut between two STAR parts)
+    proper: int = 0  # capitalised words past the first: names of places, products, people
+    body: int = 0  # offset in ``text`` where the words start (after a label)
+    _lower: str | None = None
+
+    @property
+    def lower(self) -> str:
+        """The text lower-cased, fillers removed, whitespace collapsed."""
+        if self._lower is None:
+            self._lower = _clean(self.text)
+        return self._lower
+
+    def has(self, cue: str) -> bool:
+        return cue in self.cues
+
+    def count(self, cue: str) -> int:
+        return self.cues.get(cue, 0)
+
+    def spans(self, cue: str) -> list[tuple[int, int]]:
+        return [(a, b) for c, a, b in self.hits if c == cue]
 
 
 _SENT_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•\d]|\s*[A-Z])|;\s+")
@@ -161,8 +188,13 @@ def _pieces(text: str, base: int) -> list[tuple[int, int]]:
     return [(base + a, base + b) for a, b in out if text[a:b].strip()]
 
 
+_NONSPACE = re.compile(r"\S+")
+
+
 def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
     seg = text[a:b]
+    if seg.count(" ") < _MAX_WORDS:  # cheap bound: fewer spaces, fewer words
+        return [(a, b)]
     if len(seg.split()) <= _MAX_WORDS:
         return [(a, b)]
     out: list[tuple[int, int]] = []
@@ -174,19 +206,86 @@ def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
             last = pos
     out.append((a + last, b))
     final: list[tuple[int, int]] = []
-    for s, e in out:  # still too long (a run with no cues): cut every 30 words
-        words = list(re.finditer(r"\S+", text[s:e]))
+    for s, e in out:  # still too long: cut at commas and colons, else every 30 words
+        words = list(_NONSPACE.finditer(text, s, e))
         if len(words) <= _MAX_WORDS:
             final.append((s, e))
             continue
-        for i in range(0, len(words), 30):
-            chunk = words[i : i + 30]
-            final.append((s + chunk[0].start(), s + chunk[-1].end()))
+        start = 0  # index of the first word of the current piece
+        for i, w in enumerate(words):
+            size = i + 1 - start
+            last_word = i == len(words) - 1
+            if last_word:
+                break
+            at_mark = w.group(0)[-1] in ",:;" and size >= 12 and len(words) - i - 1 >= _MIN_PIECE
+            if at_mark or size >= 30:
+                final.append((words[start].start(), w.end()))
+                start = i + 1
+        final.append((words[start].start(), words[-1].end()))
     return final
 
 
-def split_sentences(answer: str) -> list[Sentence]:
-    """The answer as sentences with verbatim spans; labels apply until the next label."""
+_FILLER_PAIRS = frozenset({("you", "know"), ("i", "mean"), ("sort", "of"), ("kind", "of")})
+_PAIR_SECOND = frozenset({"know", "mean", "of"})
+
+
+def _keep_mask(low: list[str]) -> list[bool] | None:
+    """Which words are not fillers, or None when every word is kept (the usual case)."""
+    has_filler = not FILLERS.isdisjoint(low)
+    if not has_filler and _PAIR_SECOND.isdisjoint(low):
+        return None
+    keep = [w not in FILLERS for w in low] if has_filler else [True] * len(low)
+    for i in range(1, len(low)):
+        if (low[i - 1], low[i]) in _FILLER_PAIRS:
+            keep[i - 1] = keep[i] = False
+    return None if all(keep) else keep
+
+
+def _words(raw: str) -> tuple[list[str], list[str]]:
+    """The words of ``raw`` as written and lower-cased, fillers removed."""
+    if "’" in raw:
+        raw = raw.replace("’", "'")
+    written = WORD.findall(raw)
+    low = " ".join(written).lower().split(" ") if written else []
+    keep = _keep_mask(low)
+    if keep is not None:
+        written = [w for w, k in zip(written, keep, strict=True) if k]
+        low = [w for w, k in zip(low, keep, strict=True) if k]
+    return written, low
+
+
+def word_offsets(raw: str) -> list[int]:
+    """Offsets in ``raw`` of the words ``_words(raw)`` returns, in the same order."""
+    norm = raw.replace("’", "'") if "’" in raw else raw
+    matches = list(WORD.finditer(norm))
+    low = [m.group(0).lower() for m in matches]
+    keep = _keep_mask(low)
+    return [m.start() for i, m in enumerate(matches) if keep is None or keep[i]]
+
+
+def _proper(written: list[str]) -> int:
+    """Capitalised words past the first, and acronyms: names that make a story specific."""
+    n = 0
+    for i, w in enumerate(written):
+        if len(w) >= 2 and w.isupper() and w.isalpha():
+            n += 1  # GPA, ICU, SQL
+        elif i and w[0].isupper() and w != "I" and not w.startswith("I'"):
+            n += 1
+    return n
+
+
+def _cue_counts(hits: list[Hit]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for cue, _a, _b in hits:
+        counts[cue] = counts.get(cue, 0) + 1
+    return counts
+
+
+def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentence]:
+    """The answer as sentences (and clauses) with verbatim spans; labels apply until the
+    next label. A sentence that holds an action and then its result (or a result and then
+    the lesson) is cut between the two, so each piece can belong to one STAR part."""
+    lex = lexicon or load_lexicon()
     bounds: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_BREAK.finditer(answer):
@@ -203,26 +302,133 @@ def split_sentences(answer: str) -> list[Sentence]:
         if not raw:
             continue
         label_match = LABEL.match(raw) if (":" in raw[:40] or "- " in raw[:40]) else None
+        body = 0
         if label_match:
             current_label = _label_dim(label_match.group(1))
-        low = _clean(raw)
-        tokens = tuple(WORD.findall(low))
-        stem_list = tuple(stem(t) for t in tokens if t not in STOPWORDS and t[0] > "9")
-        sentences.append(
-            Sentence(
-                index=len(sentences),
-                start=start,
-                end=start + len(raw),
-                text=raw,
-                lower=low,
-                words=len(tokens),
-                stems=frozenset(stem_list),
-                tokens=tokens,
-                stem_list=stem_list,
-                label=current_label,
+            body = label_match.end()
+        written, low = _words(raw[body:] if body else raw)
+        hits = lex.scan(low)
+        cut = _clause_cut(low, hits, lex) if len(low) >= 8 else None
+        if cut is None:
+            sentences.append(
+                _sentence(sentences, start, raw, body, written, low, hits, current_label)
             )
-        )
+            continue
+        # the first piece keeps the label; the second is a clause of the same sentence
+        head_end, tail_start = cut
+        offsets = word_offsets(raw[body:] if body else raw)
+        head = raw[: body + offsets[head_end]].rstrip(" ,;:-–—")
+        at = body + offsets[tail_start]
+        head_low = low[:head_end]
+        sentences.append(
+            _sentence(sentences, start, head, body, written[:head_end], head_low,
+                      lex.scan(head_low), current_label)
+        )  # fmt: skip
+        tail_low = low[tail_start:]
+        sentences.append(
+            _sentence(sentences, start + at, raw[at:], 0, written[tail_start:], tail_low,
+                      lex.scan(tail_low), current_label, clause=True)
+        )  # fmt: skip
     return sentences
+
+
+def _sentence(
+    out: list[Sentence],
+    start: int,
+    raw: str,
+    body: int,
+    written: list[str],
+    low: list[str],
+    hits: list[Hit],
+    label: str | None,
+    clause: bool = False,
+) -> Sentence:
+    stem_list = tuple(stem(t) for t in low if t not in STOPWORDS and t[0] > "9")
+    return Sentence(
+        index=len(out),
+        start=start,
+        end=start + len(raw),
+        text=raw,
+        words=len(low),
+        stems=frozenset(stem_list),
+        tokens=tuple(low),
+        stem_list=stem_list,
+        label=label,
+        hits=tuple(hits),
+        cues=_cue_counts(hits),
+        clause=clause,
+        proper=_proper(written),
+        body=body,
+    )
+
+
+# Cue groups, in story order, between which one sentence may be cut.
+_SCENE_CUES = frozenset({"situation"})
+_TASK_CUES = frozenset({"task"})
+_ACTION_CUES = frozenset({"act_i", "act_we"})
+_RESULT_CUES = frozenset(
+    {"result", "num_outcome", "lasting", "vague_outcome", "concrete_outcome", "reaction"}
+)
+_LESSON_CUES = frozenset({"lesson", "practice"})
+_CONJ = frozenset({"and", "which", "so", "but", "then"})
+_NEW_SUBJECT = frozenset({"i", "we", "it", "this", "that", "they", "the", "our", "my", "its"})
+
+
+def _group(cue: str) -> int:
+    if cue in _SCENE_CUES:
+        return 1
+    if cue in _TASK_CUES:
+        return 2
+    if cue in _ACTION_CUES:
+        return 3
+    if cue in _RESULT_CUES:
+        return 4
+    if cue in _LESSON_CUES:
+        return 5
+    return 0
+
+
+def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int] | None:
+    """Where to cut a sentence that moves from one STAR part to a later one ("I retrained
+    it and recall went from 0.6 to 0.8"): the end of the first piece and the start of the
+    second, in words (the conjunction opens the second piece); or None.
+
+    The cut is at the last conjunction between the end of the earlier part's cue and the
+    start of the later part's cue. It needs a new subject after the conjunction ("and
+    recall went", "and I learned"), a relative clause ("which cut costs") or a figure in
+    the later clause ("and cut latency by 30%"), so "I built a checklist and used it on
+    the next onboarding" stays whole.
+    """
+    ended: dict[int, int] = {}  # cue group -> earliest end of a hit of it seen so far
+    for cue, a, b in sorted(hits, key=lambda h: h[1]):
+        g = _group(cue)
+        if g == 0:
+            continue
+        earlier = [end for k, end in ended.items() if k < g]
+        ended[g] = min(ended.get(g, b), b)
+        if g in (2, 5) and not earlier and low[a] in ("i", "we", "my"):
+            # "X failed because Y, and I learned Z", "X cost too much, and I was asked to
+            # fix it": the lesson or the task stands apart from what came before
+            earlier = [4]
+        if not earlier or min(earlier) > a:
+            continue
+        start = min(earlier)
+        conj = [i for i in range(max(start, 3), a + 1) if low[i] in _CONJ]
+        if not conj:
+            continue
+        c = conj[-1]
+        if len(low) - c < 3:
+            continue
+        if any(h[0] == "act_i" and c <= h[1] < a for h in hits):
+            continue  # another action of the candidate comes first
+        if low[c] != "which":
+            nxt = low[c + 1]
+            if nxt not in _NEW_SUBJECT and lex.is_past(nxt):
+                numbers = any(lex.is_number(w) for w in low[c + 1 :])
+                if not (numbers and g == 4):
+                    continue  # "and used it on the next one": the same subject goes on
+        return c, c  # the conjunction opens the second piece: nothing is left out
+    return None
 
 
 def quote(sentence: Sentence, limit: int = 220) -> str:
