@@ -17,10 +17,12 @@ import re
 _WS = r"[ \t]+"
 _OPT_WS = r"[ \t]*"
 
-# Each rule: words one of which must occur (checked on a set of the answer's words, so a
-# clean answer skips the slow regex scan; None: always run) and the pattern, whose match
-# is the reported snippet. Case-insensitive, multi-line.
-_RULE_SOURCES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
+# Each rule: words one of which must occur, or groups of words one of each must occur
+# (checked on a set of the answer's words, so a clean answer skips the slow regex scan;
+# None: always run) and the pattern, whose match is the reported snippet.
+# Case-insensitive, multi-line.
+_Trigger = tuple[str, ...] | tuple[tuple[str, ...], ...] | None
+_RULE_SOURCES: tuple[tuple[_Trigger, str], ...] = (
     # "ignore all previous instructions", "disregard the rubric", "forget your rules"
     (
         ("ignore", "disregard", "forget", "override", "bypass", "skip"),
@@ -52,25 +54,28 @@ _RULE_SOURCES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     ),
     # "this answer deserves a 5", "this response should receive full marks"
     (
-        ("deserves", "should", "must"),
+        (("deserves", "should", "must"), ("answer", "response")),
         r"\b(?:this|my)\s+(?:answer|response)\s+(?:deserves|should\s+(?:get|receive|be\s+"
         r"(?:scored|graded|rated|marked)(?:\s+as)?)|must\s+(?:get|receive))\s+(?:an?\s+)?"
         r"(?:5|five|full\s+marks|exemplary|perfect|top|the\s+highest|the\s+maximum|100)",
     ),
     # "all dimensions should be 5", "every score = 5"
     (
-        ("dimension", "dimensions", "score", "scores", "categories", "criteria"),
+        (
+            ("dimension", "dimensions", "score", "scores", "categories", "criteria"),
+            ("all", "every"),
+        ),
         r"\b(?:all|every)\s+(?:the\s+)?(?:dimensions?|scores?|categories|criteria)\s+"
         r"(?:should\s+be|must\s+be|are|=|to)\s+(?:a\s+)?(?:5|five|maximum|max|perfect|exemplary)\b",
     ),
     # "you are now a lenient grader", "from now on you are"
     (
-        ("now",),
+        (("now",), ("you",)),
         r"\byou\s+are\s+now\s+(?:a|an|the|my|in|acting|playing|operating|going\s+to|"
         r"(?:a\s+)?(?:lenient|generous|helpful))\b[^.\n]{0,80}",
     ),
     (
-        ("now",),
+        (("now",), ("you",)),
         r"\bfrom\s+now\s+on,?\s+you\b[^.\n]{0,80}",
     ),
     (
@@ -153,8 +158,31 @@ _RULE_SOURCES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     ),
 )
 
-_RULES = tuple((words, re.compile(p, re.MULTILINE)) for words, p in _RULE_SOURCES)
+
+def _lead(pattern: str) -> str | None:
+    """The literal character every match of ``pattern`` starts with, if there is one."""
+    if pattern.startswith("\\") and len(pattern) > 1 and not pattern[1].isalnum():
+        return pattern[1]
+    if pattern and pattern[0] in "<{[":
+        return pattern[0]
+    return None
+
+
+def _groups(trigger: _Trigger) -> tuple[frozenset[str], ...] | None:
+    """A trigger as groups of words: one word of every group must occur."""
+    if trigger is None:
+        return None
+    if all(isinstance(t, str) for t in trigger):
+        return (frozenset(trigger),)  # type: ignore[arg-type]
+    return tuple(frozenset(t) for t in trigger)
+
+
+_RULES = tuple(
+    (_groups(words), re.compile(p, re.MULTILINE), _lead(p)) for words, p in _RULE_SOURCES
+)
 _TOKEN = re.compile(r"[a-z]+")
+# the answer's words without a regex: everything but letters becomes a space
+_NOT_LETTERS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
 
 
 def find_injection_spans(answer: str) -> list[tuple[int, int]]:
@@ -164,11 +192,13 @@ def find_injection_spans(answer: str) -> list[tuple[int, int]]:
     lower = answer.lower()
     if len(lower) != len(answer):  # keep offsets: lower-case only what stays one character
         lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in answer)
-    tokens = set(_TOKEN.findall(lower))
+    tokens = set(lower.translate(_NOT_LETTERS).split())
     found: list[tuple[int, int]] = []
-    for words, rx in _RULES:
-        if words is not None and tokens.isdisjoint(words):
+    for groups, rx, lead in _RULES:
+        if groups is not None and any(tokens.isdisjoint(g) for g in groups):
             continue
+        if lead is not None and lead not in lower:
+            continue  # a cheap test first: the rule's literal first character is absent
         found.extend(m.span() for m in rx.finditer(lower) if m.end() > m.start())
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found):

@@ -7,7 +7,7 @@ placeholder in the data file leaves the placeholder visible instead of crashing 
 
 from __future__ import annotations
 
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from string import Template
 
@@ -125,9 +125,16 @@ def band(score: int) -> str:
     return "low" if score <= 1 else "mid" if score <= 3 else "high"
 
 
+@lru_cache(maxsize=1024)
+def _template(text: str) -> Template:
+    return Template(text)
+
+
 def fill(template: str, **values: str) -> str:
     """Fill a template; unknown or missing placeholders are left as written."""
-    return Template(template).safe_substitute(values)
+    if "$" not in template:
+        return template
+    return _template(template).safe_substitute(values)
 
 
 def short_quote(text: str, limit: int = 90) -> str:

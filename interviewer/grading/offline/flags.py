@@ -41,11 +41,14 @@ _HEDGE_VERBS = word_set("think guess believe feel suppose reckon")
 
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]")
-_UWORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_UWORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
-def unsupported_language(text: str, lex: Lexicon) -> bool:
-    """Whether ``text`` is in a language (or script) the offline grader cannot read."""
+def unsupported_language(text: str, lex: Lexicon, sentences: list[Sentence] | None = None) -> bool:
+    """Whether ``text`` is in a language (or script) the offline grader cannot read.
+
+    ``sentences``: the text already split; an ASCII text is then judged on their words.
+    """
     rules = lex.language
     if not text.isascii():
         foreign = len(_NON_LATIN.findall(text))
@@ -53,15 +56,17 @@ def unsupported_language(text: str, lex: Lexicon) -> bool:
             letters = len(_LETTER.findall(text))
             if foreign / letters > rules.max_foreign_script:
                 return True
-    words = _UWORD.findall(text.lower())
+        words = _UWORD.findall(text.lower().replace("’", "'"))
+    elif sentences is not None:
+        words = [t for s in sentences for t in s.tokens if t[0] > "9"]
+    else:
+        words = _UWORD.findall(text.lower())
     if len(words) < rules.min_words:
         return False
-    english = lex.english
-    other = lex.other_languages
-    en = sum(1 for w in words if w.replace("’", "'") in english) / len(words)
+    en = sum(map(lex.english.__contains__, words)) / len(words)
     if en > rules.max_english_share:
         return False
-    return sum(1 for w in words if w in other) / len(words) >= rules.min_other_share
+    return sum(map(lex.other_languages.__contains__, words)) / len(words) >= rules.min_other_share
 
 
 # -- relevance ----------------------------------------------------------------------------
@@ -77,6 +82,16 @@ class Topic:
     fields: tuple[tuple[frozenset[str], int], ...]  # required fields: words, how many
     judged: bool  # the question has words the families know: "another subject" can be told
     concepts: frozenset[str] = frozenset()  # the families the question's words belong to
+
+    @property
+    def all(self) -> frozenset[str]:
+        """Every stem that counts as on topic."""
+        return _union(self.question, self.themes, self.general)
+
+
+@lru_cache(maxsize=64)
+def _union(*sets: frozenset[str]) -> frozenset[str]:
+    return frozenset().union(*sets)
 
 
 @lru_cache(maxsize=256)
@@ -142,29 +157,29 @@ def _hedge_i(tokens: tuple[str, ...]) -> int:
 def answer_stats(sentences: list[Sentence], topic: Topic) -> AnswerStats:
     """Counts over the answer without fillers ("um", "you know", "I mean" are not words)."""
     words = content = on_topic = q_words = i_count = we_count = 0
-    question, themes, general = topic.question, topic.themes, topic.general
+    in_question = topic.question.__contains__
+    about = topic.all.__contains__
+    is_i, is_we = _I_WORDS.__contains__, _WE_WORDS.__contains__
     used: set[str] = set()
     for s in sentences:
         words += s.words
         content += len(s.stem_list)
-        for st in s.stem_list:
-            if st in question:
-                q_words += 1
-                on_topic += 1
-            elif st in themes or st in general:
-                on_topic += 1
+        q_words += sum(map(in_question, s.stem_list))
+        on_topic += sum(map(about, s.stem_list))
         used |= s.stems
         tokens = s.tokens
-        i_count += sum(1 for t in tokens if t in _I_WORDS) - _hedge_i(tokens)
-        we_count += sum(1 for t in tokens if t in _WE_WORDS)
+        i_count += sum(map(is_i, tokens))
+        if not _HEDGE_VERBS.isdisjoint(tokens):
+            i_count -= _hedge_i(tokens)
+        we_count += sum(map(is_we, tokens))
     field_ok = all(len(used & stems) >= n for stems, n in topic.fields)
     return AnswerStats(
         words=words,
         content=content,
         on_topic=on_topic,
-        question_hits=len(used & question),
+        question_hits=len(used & topic.question),
         question_words=q_words,
-        theme_hits=len(used & themes),
+        theme_hits=len(used & topic.themes),
         field_ok=field_ok,
         i_count=i_count,
         we_count=we_count,
@@ -223,14 +238,11 @@ def is_generic(sentences: list[Sentence], generic: frozenset[str], limit: int, h
     ``limit`` bounds the specific words of a story told in the past tense; ``habits``
     those of an answer with no past action in it.
     """
-    markers = 0
     stems: set[str] = set()
     for s in sentences:
-        markers += s.proper + s.cues.get("time_marker", 0)
-        markers += sum(1 for t in s.tokens if t[0].isdigit())
+        if s.proper or "time_marker" in s.cues or (s.tokens and min(s.tokens)[0] <= "9"):
+            return False  # a name, a date or a figure: one real event
         stems |= s.stems
-    if markers:
-        return False
     specific = len(stems - generic)
     if any("act_i" in s.cues or "act_we" in s.cues for s in sentences):
         return specific <= limit

@@ -33,6 +33,7 @@ from interviewer.core.rubric import (
 from interviewer.grading.injection import find_injection, mask_injection
 from interviewer.grading.offline.feedback import Templates, band, fill, load_templates, short_quote
 from interviewer.grading.offline.flags import (
+    Topic,
     answer_stats,
     is_generic,
     is_hypothetical,
@@ -78,6 +79,7 @@ class OfflineGrader:
         self.version = f"{GRADER_VERSION}+{digest[:8]}"
         self._generic = frozenset(content_stems(self.lexicon.situations.generic))
         self._rubric_hashes: dict[int, tuple[Rubric, str]] = {}
+        self._topics: dict[tuple[int, str], tuple[Rubric, Topic]] = {}
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
         """Grade one answer; raises GradingError only for input that is not text."""
@@ -86,11 +88,11 @@ class OfflineGrader:
         tpl, lex = self.templates, self.lexicon
         injected = find_injection(answer)
         text = mask_injection(answer) if injected else answer
-        if unsupported_language(text, lex):
+        sentences = split_sentences(text, lex)
+        if unsupported_language(text, lex, sentences):
             return self._unreadable(rubric, bool(injected))
 
-        sentences = split_sentences(text, lex)
-        topic = topic_for(question.text, rubric_theme_text(rubric), lex, tpl.ignored_stems)
+        topic = self._topic(question, rubric)
         stats = answer_stats(sentences, topic)
         seg = segment(sentences)
         metrics = extract_metrics(sentences, roles=seg.roles, lexicon=lex)
@@ -165,6 +167,20 @@ class OfflineGrader:
             overall=compute_overall(scores, rubric),
             meta=self._meta(rubric),
         )
+
+    def _topic(self, question: Question, rubric: Rubric) -> Topic:
+        """What answers this question, worked out once per question and rubric."""
+        key = (id(rubric), question.text)
+        cached = self._topics.get(key)
+        if cached is None or cached[0] is not rubric:
+            if len(self._topics) > 256:
+                self._topics.clear()
+            topic = topic_for(
+                question.text, rubric_theme_text(rubric), self.lexicon, self.templates.ignored_stems
+            )
+            cached = (rubric, topic)
+            self._topics[key] = cached
+        return cached[1]
 
     def _meta(self, rubric: Rubric) -> GradeMeta:
         return GradeMeta(

@@ -73,9 +73,22 @@ class Language(StrictModel):
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     ends: tuple[str, ...] = ()
+    any: _Node | None = None  # the child reached by any word ("*")
+    goes_on: bool = False  # a longer phrase continues from here
 
 
 Hit = tuple[str, int, int]  # cue name, first token, one past the last token
+
+
+def _mark(node: _Node) -> None:
+    """Set ``goes_on`` on every node of a trie (iteratively: tries can be deep)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        n.goes_on = bool(n.children) or n.any is not None
+        stack.extend(n.children.values())
+        if n.any is not None:
+            stack.append(n.any)
 
 
 class Lexicon:
@@ -103,6 +116,7 @@ class Lexicon:
         self._set_prefixes = {k: tuple(sorted(v)) for k, v in prefixes.items() if v}
         self.cue_names: set[str] = set()
         self._root = _Node()
+        self._num_root = _Node()  # phrases with a <num>: walked only where there is one
         self._literals: set[str] = set()
         self._used_sets: set[str] = set()
         self._prefixes: set[str] = set()
@@ -114,11 +128,14 @@ class Lexicon:
                     for seq in self._expand(phrase, f"{_path(name).name}: cues.{cue}[{i}]"):
                         self._insert(seq, cue)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
+        for root in (self._root, self._num_root):
+            _mark(root)
         self._word_sets: dict[str, tuple[str, ...]] = {}
         for set_name in sorted(self._used_sets):
             for w in self.sets[set_name]:
                 self._word_sets[w] = (*self._word_sets.get(w, ()), "@" + set_name)
         self._atoms: dict[str, tuple[str, ...]] = {}
+        self._starts: dict[int, dict[str, tuple[_Node, ...]]] = {}  # trie -> word -> nodes
         self._past = self.sets.get("past_irregular", frozenset())
         self._not_past = self.sets.get("not_past", frozenset())
         self._not_actions = self.sets.get("not_actions", frozenset())
@@ -167,8 +184,13 @@ class Lexicon:
         return spec
 
     def _insert(self, seq: tuple[str, ...], cue: str) -> None:
-        node = self._root
+        node = self._num_root if "<num>" in seq else self._root
         for atom in seq:
+            if atom == "*":
+                if node.any is None:
+                    node.any = _Node()
+                node = node.any
+                continue
             nxt = node.children.get(atom)
             if nxt is None:
                 nxt = node.children[atom] = _Node()
@@ -225,8 +247,6 @@ class Lexicon:
                     out.append("<act>")
             elif "<ing>" in classes and len(word) >= 5 and word.endswith("ing"):
                 out.append("<ing>")
-            if "*" in classes:
-                out.append("*")
         result = tuple(out)
         if len(self._atoms) > 200_000:  # unbounded vocabularies (random text): start over
             self._atoms.clear()
@@ -235,35 +255,55 @@ class Lexicon:
 
     def scan(self, words: list[str] | tuple[str, ...]) -> list[Hit]:
         """Every cue phrase in ``words``: (cue, first word, one past the last word)."""
+        hits = self._walk(words, self._root)
+        # a number: a word starting with a digit (digits sort before letters) or a number word
+        if words and (min(words)[0] <= "9" or not self._numbers.isdisjoint(words)):
+            hits += self._walk(words, self._num_root)
+        return hits
+
+    def _walk(self, words: list[str] | tuple[str, ...], trie: _Node) -> list[Hit]:
+        """The phrases of one trie in ``words``, in one pass carrying partial matches."""
         hits: list[Hit] = []
-        root = self._root.children
+        add = hits.append
+        root = trie.children
         atoms_of = self._atoms
+        starts_of = self._starts.setdefault(id(trie), {})
         active: list[tuple[_Node, int]] = []
         for j, word in enumerate(words):
-            atoms = atoms_of.get(word)
-            if atoms is None:
-                atoms = self.atoms(word)
-            if not atoms:
-                if active:
-                    active = []
+            starts = starts_of.get(word)
+            if starts is None:
+                found = [root.get(a) for a in self.atoms(word)]
+                starts = starts_of[word] = tuple(n for n in found if n is not None)
+                if len(starts_of) > 200_000:
+                    starts_of.clear()
+            if not starts and not active:
                 continue
+            end = j + 1
             nxt: list[tuple[_Node, int]] = []
-            for a in atoms:
-                node = root.get(a)
-                if node is not None:
-                    for cue in node.ends:
-                        hits.append((cue, j, j + 1))
-                    if node.children:
-                        nxt.append((node, j))
-            for parent, start in active:
-                children = parent.children
-                for a in atoms:
-                    node = children.get(a)
-                    if node is not None:
-                        for cue in node.ends:
-                            hits.append((cue, start, j + 1))
-                        if node.children:
-                            nxt.append((node, start))
+            for node in starts:
+                for cue in node.ends:
+                    add((cue, j, end))
+                if node.goes_on:
+                    nxt.append((node, j))
+            if active:
+                atoms = atoms_of.get(word)
+                if atoms is None:
+                    atoms = self.atoms(word)
+                for parent, start in active:
+                    step = parent.children.get
+                    for a in atoms:
+                        child = step(a)
+                        if child is not None:
+                            for cue in child.ends:
+                                add((cue, start, end))
+                            if child.goes_on:
+                                nxt.append((child, start))
+                    child = parent.any
+                    if child is not None:
+                        for cue in child.ends:
+                            add((cue, start, end))
+                        if child.goes_on:
+                            nxt.append((child, start))
             active = nxt
         return hits
 

@@ -34,22 +34,30 @@ _NUMWORD = (
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred|half)"
     r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand))?"
 )
-_UNIT = (
-    r"%|\s?percent(?:age points?)?|\s?pp\b|\s?points?\b|\s?x\b|×|\s?times\b|\s?ms\b|"
-    r"\s?milliseconds?|\s?seconds?|\s?secs?\b|\s?minutes?|\s?mins?\b|\s?hours?|\s?hrs?\b|"
-    r"\s?days?|\s?weeks?|\s?months?|\s?years?|\s?gb\b|\s?mb\b|\s?tb\b|\s?k\b|\s?m\b|"
-    r"\s?bn\b|\s?million|\s?billion|\s?thousand|\s?gpus?\b|\s?servers?|\s?users|"
-    r"\s?customers|\s?tickets|\s?requests|\s?queries|\s?labels|\s?rows|\s?records|"
-    r"\s?examples|\s?people|\s?engineers|\s?developers|\s?members|\s?hrs|\s?qps\b|\s?rps\b|"
-    r"\s?students|\s?patients|\s?volunteers|\s?staff|\s?nurses|\s?scouts|\s?stores"
+_UNIT = (  # one optional space, then the unit: the alternatives are tried once
+    r"%|×|\s?(?:percent(?:age points?)?|pp\b|points?\b|x\b|times\b|ms\b|"
+    r"milliseconds?|seconds?|secs?\b|minutes?|mins?\b|hours?|hrs?\b|"
+    r"days?|weeks?|months?|years?|gb\b|mb\b|tb\b|k\b|m\b|"
+    r"bn\b|million|billion|thousand|gpus?\b|servers?|users|"
+    r"customers|tickets|requests|queries|labels|rows|records|"
+    r"examples|people|engineers|developers|members|qps\b|rps\b|"
+    r"students|patients|volunteers|staff|nurses|scouts|stores)"
 )
+# "a third of the tickets", "by a quarter": a fraction (not "within a quarter", a period)
+_FRACTION_RX = (
+    r"\b(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?\b(?= of\b)|"
+    r"(?:(?<=\bby )|(?<=about )|(?<=nearly )|(?<=almost )|(?<=\bover )|(?<=roughly ))"
+    r"(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?\b"
+)
+# Matched on the lower-cased sentence (same offsets): no IGNORECASE, which is slow.
 NUMBER = re.compile(
     rf"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
     rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT}|\b)|"
-    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold))",
-    re.IGNORECASE,
+    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold)|"
+    rf"{_FRACTION_RX})",
 )
 _MULTIPLIER = ("halved", "doubled", "tripled", "quadrupled", "fold")
+_FRACTION = ("third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _MEASURED = re.compile(r"[%$€£×.]|\d\s?(?:x|ms|k|m|bn)\b|[a-z]", re.IGNORECASE)
 _MONEY = re.compile(r"[$€£]")
@@ -58,15 +66,13 @@ _DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
 _JOIN = re.compile(
     r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
     r"to under|to below|to over|to above|to about|to around|to just)\s*$",
-    re.IGNORECASE,
 )
 # "from 300 copies to 450": a unit word or two between the numbers, after a "from"
 _JOIN_UNIT = re.compile(
     r"^\s*(?:[a-z%'-]+\s+){1,2}(?:back\s+|down\s+|up\s+)?to"
     r"(?:\s+(?:about|around|roughly|nearly|just|under|below|over|above))?\s*$",
-    re.IGNORECASE,
 )
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$")
 _NUMBER_WORDS = frozenset(
     [
         "two",
@@ -97,25 +103,34 @@ _NUMBER_WORDS = frozenset(
         "quadrupled",
         "tenfold",
         "ten-fold",
+        "third",
+        "thirds",
+        "quarter",
+        "quarters",
+        "fifth",
+        "fifths",
+        "tenth",
+        "tenths",
     ]
 )
-_CLAUSE_BREAK = re.compile(
-    r"[;:()]|,(?=\s)|\s[-–—]+\s|\b(?:and|but|which|while|whereas|so|because|although)\b",
-    re.IGNORECASE,
+_CLAUSE_BREAK = re.compile(  # on the lower-cased sentence
+    r"[;:()]|,(?=\s)|\s[-–—]+\s|(?<=\s)(?:and|but|which|while|whereas|so|because|although)\b"
 )
 _LEADING = re.compile(
     r"^(?:and|but|which|while|whereas|so|because|although|then)\b[\s,]*", re.IGNORECASE
 )
-_NUM_CUES = (
-    "num_target",
-    "num_baseline",
-    "num_problem",
-    "num_worse",
-    "num_outcome",
-    "num_effort",
-    "num_team",
-    "num_items",
-    "num_bound",
+_NUM_CUES = frozenset(
+    (
+        "num_target",
+        "num_baseline",
+        "num_problem",
+        "num_worse",
+        "num_outcome",
+        "num_effort",
+        "num_team",
+        "num_items",
+        "num_bound",
+    )
 )
 
 
@@ -163,51 +178,83 @@ class FoundMetric:
         return self.outcome and not self.business
 
 
+def _word_starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where the number words of ``text`` start ("a third" at its "a")."""
+    out = []
+    for w in _NUMBER_WORDS.intersection(words):
+        pos = text.find(w)
+        while pos >= 0:
+            if pos == 0 or not text[pos - 1].isalnum():
+                if w.startswith(_FRACTION) and text[max(0, pos - 4) : pos] in ("one ", "two "):
+                    out.append(pos - 4)
+                elif w.startswith(_FRACTION) and text[max(0, pos - 2) : pos] == "a ":
+                    out.append(pos - 2)
+                else:
+                    out.append(pos)
+            pos = text.find(w, pos + 1)
+    return out
+
+
 def _numbers(text: str, words: tuple[str, ...] = ()) -> list[re.Match[str]]:
-    """NUMBER matches, found fast: only where a digit or currency sign starts one, plus
-    the number words when the sentence has any (``words``: its lower-cased words)."""
-    if not _NUMBER_WORDS.isdisjoint(words):
-        return list(NUMBER.finditer(text))
-    out: list[re.Match[str]] = []
+    """NUMBER matches, found fast: tried only where a digit or currency sign starts one,
+    and at the number words of ``words`` (the sentence's lower-cased words)."""
+    starts = []
     pos = 0
     while True:
         d = _DIGIT_OR_MONEY.search(text, pos)
         if d is None:
-            return out
+            break
         start = d.start()
+        pos = start + 1
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
-            pos = start + 1  # inside a word or a number ("q3", "0.5")
-            continue
+            continue  # inside a word or a number ("q3", "0.5")
         if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
-            pos = start + 1  # part of a name ("top-1", "covid-19")
-            continue
+            continue  # part of a name ("top-1", "covid-19")
+        starts.append(start)
+    if not _NUMBER_WORDS.isdisjoint(words):
+        starts = sorted(set(starts).union(_word_starts(text, words)))
+    out: list[re.Match[str]] = []
+    last = -1
+    for start in starts:
+        if start < last:
+            continue  # inside the number before ("1,000" seen from its "0")
         m = NUMBER.match(text, start)
         if m is None or m.end() <= start:
-            pos = start + 1
             continue
         out.append(m)
-        pos = m.end()
+        last = m.end()
+    return out
 
 
-def _runs(text: str, words: tuple[str, ...] = ()) -> list[tuple[int, int, str, bool]]:
+def _lowered(text: str) -> str:
+    """``text`` lower-cased with the same offsets (a character whose lower case is longer
+    stays as it is)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def _runs(text: str, low: str, words: tuple[str, ...] = ()) -> list[tuple[int, int, str, bool]]:
     """Numbers of a sentence as (start, end, value, joined); "800 ms to 120 ms" is one.
+    Found in ``low`` (the sentence lower-cased, same offsets), sliced from ``text``.
 
     A chain "1-2-3-..." is one run too; its value is sliced once at the end (slicing each
     growing prefix would be quadratic in the chain's length).
     """
     runs: list[list[int]] = []  # start, end, joined
     prev_end = -1
-    for m in _numbers(text, words):
+    for m in _numbers(low, words):
         value = m.group(0).strip()
-        if not value or value.lower() in ("a hundred", "half"):
+        if not value or value in ("a hundred", "half"):
             continue
-        gap = text[prev_end : m.start()] if prev_end >= 0 else ""
+        gap = low[prev_end : m.start()] if prev_end >= 0 else ""
         joins = runs and (
             _JOIN.match(gap)
             or (
                 len(gap) < 30
                 and _JOIN_UNIT.match(gap)
-                and _FROM_BEFORE.search(text, max(0, runs[-1][0] - 20), runs[-1][0])
+                and _FROM_BEFORE.search(low, max(0, runs[-1][0] - 20), runs[-1][0])
             )
         )
         if joins:
@@ -228,19 +275,23 @@ def _frames(s: Sentence, lex: Lexicon) -> dict[int, set[str]]:
     """Word index -> number cues covering that word, for the number words of ``s``."""
     marks: dict[int, set[str]] = {}
     tokens = s.tokens
+    number_words = lex.sets["number_words"]
     for cue, a, b in s.hits:
         if cue not in _NUM_CUES:
             continue
         for i in range(a, b):
-            if lex.is_number(tokens[i]):
-                marks.setdefault(i, set()).add(cue)
+            t = tokens[i]
+            if t[0] <= "9" or t in number_words:
+                if i in marks:
+                    marks[i].add(cue)
+                else:
+                    marks[i] = {cue}
     return marks
 
 
-def _phrase(text: str, breaks: list[tuple[int, int]], start: int, end: int, body: int) -> str:
-    """The clause of ``text`` around [start, end): verbatim, readable, at most ~20 words."""
-    ends = [e for _s, e in breaks]
-    starts = [s for s, _e in breaks]
+def _phrase(text: str, starts: list[int], ends: list[int], start: int, end: int, body: int) -> str:
+    """The clause of ``text`` around [start, end): verbatim, readable, at most ~20 words.
+    ``starts`` and ``ends``: where the clause breaks of ``text`` start and end."""
     i = bisect_right(ends, start) - 1  # last break ending at or before the number
     left = ends[i] if i >= 0 else 0
     j = bisect_left(starts, end)  # first break starting at or after the number's end
@@ -273,10 +324,11 @@ def _worse(value: str, before_words: tuple[str, ...], lex: Lexicon) -> bool:
         before, after = (float(n.replace(",", "")) for n in (nums[0], nums[-1]))
     except ValueError:
         return False
+    bad, good = lex.sets["bad_metric"], lex.sets["good_metric"]
     for word in reversed(before_words):
-        if lex.in_set(word, "bad_metric"):
+        if word in bad:
             return after > before
-        if lex.in_set(word, "good_metric"):
+        if word in good:
             return after < before
     return False
 
@@ -320,10 +372,12 @@ def _role(
         return "outcome", False
     if frames & {"num_effort", "num_team", "num_items"}:
         return "effort", False
-    measured = bool(_MEASURED.search(bare)) or bare.lower().endswith(_MULTIPLIER)
+    measured = bool(_MEASURED.search(bare)) or bare.lower().endswith(_MULTIPLIER + _FRACTION)
     if "num_bound" in frames:
         if part == "task":
             return "target", False
+        if part == "situation" and measured:
+            return "problem", False
         return ("outcome", False) if story_end and measured else ("other", False)
     if not measured:
         return "other", False
@@ -336,8 +390,8 @@ def _role(
     return "other", False
 
 
-def _business(metric_tokens: list[str], value: str, lex: Lexicon) -> bool:
-    return bool(_MONEY.search(value)) or any(lex.in_set(t, "impact_noun") for t in metric_tokens)
+def _business(metric_tokens: tuple[str, ...], value: str, lex: Lexicon) -> bool:
+    return bool(_MONEY.search(value)) or not lex.sets["impact_noun"].isdisjoint(metric_tokens)
 
 
 def extract_metrics(
@@ -366,22 +420,35 @@ def extract_metrics(
         text = s.text
         if not _DIGIT_OR_MONEY.search(text) and _NUMBER_WORDS.isdisjoint(s.tokens):
             continue
-        runs = _runs(text, s.tokens)
+        low = _lowered(text)
+        runs = _runs(text, low, s.tokens)
         if not runs:
             continue
         part = roles[s.index] if s.index < len(roles) else None
         after_action = first_action is not None and s.index >= first_action
         marks = _frames(s, lex)
-        offsets = (
-            [s.body + o for o in word_offsets(text[s.body :])] if s.body else word_offsets(text)
-        )
-        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text)] if len(runs) else []
+        if marks or any(j for *_x, j in runs):
+            offsets = (
+                [s.body + o for o in word_offsets(text[s.body :], s.words)]
+                if s.body
+                else word_offsets(text, s.words)
+            )
+        else:  # no cue frames a number here: the words' places are not needed
+            offsets = []
+        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(low)]
+        starts = [a for a, _b in breaks]
+        ends = [b for _a, b in breaks]
         for start, end, value, joined in runs:
-            lo = bisect_left(offsets, start)
-            hi = bisect_left(offsets, end)
+            if offsets:
+                lo = bisect_left(offsets, start)
+                hi = bisect_left(offsets, end)
+            else:
+                lo, hi = 0, len(s.tokens)
             frames: set[str] = set()
-            for i in range(lo, hi):
-                frames |= marks.get(i, set())
+            if marks:
+                for i in range(lo, hi):
+                    if i in marks:
+                        frames |= marks[i]
             window = s.tokens[max(0, lo - 6) : hi + 4]
             worse = "num_worse" in frames or (
                 joined and _worse(value, s.tokens[max(0, lo - 8) : lo], lex)
@@ -391,19 +458,19 @@ def extract_metrics(
             bare = value.strip()
             metric = FoundMetric(
                 value=value,
-                phrase=_phrase(text, breaks, start, end, s.body),
+                phrase=_phrase(text, starts, ends, start, end, s.body),
                 role=role,
                 sentence=s,
                 start=start,
                 end=end,
                 measured=joined
                 or bool(_MEASURED.search(bare))
-                or bare.lower().endswith(_MULTIPLIER),
+                or bare.lower().endswith(_MULTIPLIER + _FRACTION),
                 joined=joined,
                 adverse=adverse,
                 standin=role == "effort" and bool(frames & {"num_effort", "num_team"}),
                 changed=joined or bool(frames & {"num_outcome", "num_worse"}),
-                business=_business(list(window), value, lex),
+                business=_business(window, value, lex),
             )
             found.append(metric)
     _link(found)

@@ -77,34 +77,42 @@ class Segments:
         return None
 
 
+# cue -> (part, weight per hit, hits counted at most)
+_WEIGHTS: dict[str, tuple[int, float, int]] = {
+    "situation": (0, 1.0, 2),
+    "task": (1, 2.2, 2),
+    "act_frame": (2, 0.5, 1),
+    "act_we": (2, 0.8, 1),
+    "result": (3, 1.4, 2),
+    "result_verb": (3, 0.7, 2),
+    "num_outcome": (3, 0.9, 1),
+    "vague_outcome": (3, 1.0, 1),
+    "lasting": (3, 0.9, 1),
+    "concrete_outcome": (3, 0.5, 1),
+    "reaction": (3, 0.9, 1),
+    "result_hint": (3, 0.6, 2),
+    "lesson": (4, 2.0, 1),
+    "practice": (4, 1.6, 1),
+    "cliche": (4, 1.2, 1),
+    "candid": (4, 0.5, 1),
+}
+
+
 def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
     """The cue score of ``s`` for each part, in PARTS order."""
     c = s.cues
+    scores = [0.0, 0.0, 0.0, 0.0, 0.0]
+    weights = _WEIGHTS
+    for cue, n in c.items():
+        w = weights.get(cue)
+        if w is not None:
+            scores[w[0]] += w[1] * (n if n < w[2] else w[2])
     acts = c.get("act_i", 0)
-    situation = 1.0 * min(c.get("situation", 0), 2)
-    if not acts:
-        situation += 0.3 * min(c.get("symptom", 0), 2)
-    task = 2.0 * min(c.get("task", 0), 2)
-    action = 0.0
     if acts:
-        action = 1.5 + 0.4 * min(acts - 1 + c.get("act_more", 0), 3)
-    action += 0.5 * min(c.get("act_frame", 0), 1) + 0.8 * min(c.get("act_we", 0), 1)
-    result = (
-        1.4 * min(c.get("result", 0), 2)
-        + 0.7 * min(c.get("result_verb", 0), 2)
-        + 0.9 * min(c.get("num_outcome", 0), 1)
-        + 1.0 * min(c.get("vague_outcome", 0), 1)
-        + 0.9 * min(c.get("lasting", 0), 1)
-        + 0.5 * min(c.get("concrete_outcome", 0), 1)
-        + 0.9 * min(c.get("reaction", 0), 1)
-        + 0.6 * min(c.get("result_hint", 0), 2)
-    )
-    lessons = (
-        2.0 * min(c.get("lesson", 0), 1)
-        + 1.6 * min(c.get("practice", 0), 1)
-        + 1.2 * min(c.get("cliche", 0), 1)
-        + 0.5 * min(c.get("candid", 0), 1)
-    )
+        scores[2] += 1.5 + 0.4 * min(acts - 1 + c.get("act_more", 0), 3)
+    elif "symptom" in c:
+        scores[0] += 0.3 * min(c["symptom"], 2)
+    situation, task, action, result, lessons = scores
     if "hypothetical" in c and not lessons:
         action *= 0.3  # "I would first check...": a habit, not a step taken
         situation += 0.3
@@ -122,43 +130,45 @@ def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
     return [situation, task, action, result, lessons]
 
 
+def _cost(p: int, q: int) -> float:
+    """Cost of moving from part ``p`` (0: before any) to part ``q``."""
+    if q < p:
+        return _BACK[(p, q)]
+    if p == 0:
+        return _START[q - 1]
+    return _FORWARD if q > p else 0.0
+
+
+_COST = [[0.0] * 6] + [[_cost(p, q) for p in range(6)] for q in range(1, 6)]  # [q][p]
+_STATES = range(6)
+
+
 def _decode(emissions: list[list[float]], asides: list[float]) -> list[int]:
     """The best sequence of parts (1-5, 0 for none) under the order prior."""
     n = len(emissions)
     prev = [0.0, _NEG, _NEG, _NEG, _NEG, _NEG]
-    pointers: list[list[tuple[int, int]]] = []
+    pointers: list[tuple[list[int], list[int]]] = []  # per sentence: part and previous state
     for e, aside in zip(emissions, asides, strict=True):
-        cur = [_NEG] * 6
-        ptr = [(0, 0)] * 6
-        for p in range(6):  # no part: the story stays where it was
-            if prev[p] != _NEG:
-                cur[p] = prev[p] + aside
-                ptr[p] = (0, p)
+        cur = [v + aside for v in prev]  # no part: the story stays where it was
+        part = [0] * 6
+        came = list(_STATES)
         for q in range(1, 6):
-            best, from_p = _NEG, 0
-            for p in range(6):
-                v = prev[p]
-                if v == _NEG:
-                    continue
-                if q < p:
-                    v -= _BACK[(p, q)]
-                elif p == 0:
-                    v -= _START[q - 1]
-                elif q > p:
-                    v -= _FORWARD
-                if v > best:
-                    best, from_p = v, p
+            cost = _COST[q]
+            moves = [prev[p] - cost[p] for p in _STATES]
+            best = max(moves)
             v = best + e[q - 1]
             if v > cur[q]:
                 cur[q] = v
-                ptr[q] = (q, from_p)
-        pointers.append(ptr)
+                part[q] = q
+                came[q] = moves.index(best)
+        pointers.append((part, came))
         prev = cur
-    state = max(range(6), key=lambda p: (prev[p], -p))
+    state = max(_STATES, key=lambda p: (prev[p], -p))
     out = [0] * n
     for i in range(n - 1, -1, -1):
-        part, state = pointers[i][state]
-        out[i] = part
+        part, came = pointers[i]
+        out[i] = part[state]
+        state = came[state]
     return out
 
 

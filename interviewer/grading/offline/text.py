@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -77,6 +78,25 @@ def stem(word: str) -> str:
     if w.endswith(("is", "ys")):  # analyse/analyze, realised/realized: one stem
         w = w[:-1] + "z"
     return w
+
+
+_CONTENT_STEM: dict[str, str] = {}  # word -> its stem, "" for stopwords and numbers
+
+
+def _content_stems_of(words: list[str]) -> list[str]:
+    """Stems of the content words among ``words`` (lower-cased), in order."""
+    cache = _CONTENT_STEM
+    out = []
+    for w in words:
+        st = cache.get(w)
+        if st is None:
+            st = "" if w in STOPWORDS or w[0] <= "9" else stem(w)
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[w] = st
+        if st:
+            out.append(st)
+    return out
 
 
 def content_stems(text: str) -> list[str]:
@@ -177,6 +197,14 @@ def _clean(text: str) -> str:
 
 def _pieces(text: str, base: int) -> list[tuple[int, int]]:
     """Split one chunk (offsets relative to the answer) at labels, then cues if too long."""
+    if (
+        ":" not in text
+        and "- " not in text
+        and "– " not in text
+        and "— " not in text
+        and text.count(" ") < _MAX_WORDS
+    ):
+        return [(base, base + len(text))] if text and not text.isspace() else []
     cuts = {0, len(text)}
     if ":" in text or "- " in text or "– " in text or "— " in text:  # labels need one
         for m in LABEL.finditer(text):
@@ -226,13 +254,13 @@ def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 _FILLER_PAIRS = frozenset({("you", "know"), ("i", "mean"), ("sort", "of"), ("kind", "of")})
-_PAIR_SECOND = frozenset({"know", "mean", "of"})
+_PAIR_WORDS = frozenset({"know", "mean", "sort", "kind"})
 
 
 def _keep_mask(low: list[str]) -> list[bool] | None:
     """Which words are not fillers, or None when every word is kept (the usual case)."""
     has_filler = not FILLERS.isdisjoint(low)
-    if not has_filler and _PAIR_SECOND.isdisjoint(low):
+    if not has_filler and _PAIR_WORDS.isdisjoint(low):
         return None
     keep = [w not in FILLERS for w in low] if has_filler else [True] * len(low)
     for i in range(1, len(low)):
@@ -241,36 +269,69 @@ def _keep_mask(low: list[str]) -> list[bool] | None:
     return None if all(keep) else keep
 
 
-def _words(raw: str) -> tuple[list[str], list[str]]:
-    """The words of ``raw`` as written and lower-cased, fillers removed."""
+def _words(raw: str) -> list[str]:
+    """The words of ``raw`` lower-cased, fillers removed."""
     if "’" in raw:
         raw = raw.replace("’", "'")
     written = WORD.findall(raw)
-    low = " ".join(written).lower().split(" ") if written else []
+    if not written:
+        return []
+    low = " ".join(written).lower().split(" ")
     keep = _keep_mask(low)
     if keep is not None:
-        written = [w for w, k in zip(written, keep, strict=True) if k]
         low = [w for w, k in zip(low, keep, strict=True) if k]
-    return written, low
+    return low
 
 
-def word_offsets(raw: str) -> list[int]:
-    """Offsets in ``raw`` of the words ``_words(raw)`` returns, in the same order."""
+def word_offsets(raw: str, count: int | None = None) -> list[int]:
+    """Offsets in ``raw`` of the words ``_words(raw)`` returns, in the same order.
+
+    ``count``: how many words ``_words`` returned; when no filler was dropped (the usual
+    case) every word's offset is kept without looking at the words again.
+    """
     norm = raw.replace("’", "'") if "’" in raw else raw
     matches = list(WORD.finditer(norm))
+    if count == len(matches):
+        return [m.start() for m in matches]
     low = [m.group(0).lower() for m in matches]
     keep = _keep_mask(low)
     return [m.start() for i, m in enumerate(matches) if keep is None or keep[i]]
 
 
-def _proper(written: list[str]) -> int:
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z'’-]*")
+_PRONOUN_I = frozenset({"I", "I'm", "I've", "I'd", "I'll", "I’m", "I’ve", "I’d", "I’ll"})
+
+
+def _proper(raw: str) -> int:
     """Capitalised words past the first, and acronyms: names that make a story specific."""
+    first = len(raw) - len(raw.lstrip(" \t\n\"'(*-•"))
     n = 0
-    for i, w in enumerate(written):
+    for m in _CAPITALISED.finditer(raw):
+        w = m.group(0)
         if len(w) >= 2 and w.isupper() and w.isalpha():
             n += 1  # GPA, ICU, SQL
-        elif i and w[0].isupper() and w != "I" and not w.startswith("I'"):
+        elif m.start() != first and w not in _PRONOUN_I:
             n += 1
+    return n
+
+
+def _proper_at(raw: str, start: int, body: int, capitals: list[int]) -> int:
+    """``_proper`` from the answer's capitalised words (``_capitals``) in this span."""
+    lo = bisect_left(capitals, start + body)
+    hi = bisect_left(capitals, start + len(raw))
+    if lo == hi:
+        return 0
+    text = raw[body:] if body else raw
+    first = start + body + len(text) - len(text.lstrip(" \t\n\"'(*-•"))
+    n = 0
+    for k in range(lo, hi):
+        pos = capitals[k]
+        if pos != first:
+            n += 1
+        else:  # the first word counts only as an acronym
+            m = _CAPITALISED.match(raw, pos - start)
+            w = m.group(0) if m else ""
+            n += len(w) >= 2 and w.isupper() and w.isalpha()
     return n
 
 
@@ -294,6 +355,11 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
     bounds.extend(_pieces(answer[pos:], pos))
     sentences: list[Sentence] = []
     current_label: str | None = None
+    capitals = _capitals(answer)
+    # the whole answer lower-cased once (same offsets), its words found per sentence in it
+    lowered = answer.lower().replace("’", "'")
+    if len(lowered) != len(answer):
+        lowered = ""
     for start, end in bounds:
         raw = answer[start:end]
         lead = len(raw) - len(raw.lstrip())
@@ -306,30 +372,55 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
         if label_match:
             current_label = _label_dim(label_match.group(1))
             body = label_match.end()
-        written, low = _words(raw[body:] if body else raw)
+        if lowered:
+            low = WORD.findall(lowered, start + body, start + len(raw))
+            keep = _keep_mask(low) if low else None
+            if keep is not None:
+                low = [w for w, k in zip(low, keep, strict=True) if k]
+        else:
+            low = _words(raw[body:] if body else raw)
         hits = lex.scan(low)
         cut = _clause_cut(low, hits, lex) if len(low) >= 8 else None
         if cut is None:
             sentences.append(
-                _sentence(sentences, start, raw, body, written, low, hits, current_label)
+                _sentence(sentences, start, raw, body, low, hits, current_label, False, capitals)
             )
             continue
-        # the first piece keeps the label; the second is a clause of the same sentence
-        head_end, tail_start = cut
-        offsets = word_offsets(raw[body:] if body else raw)
-        head = raw[: body + offsets[head_end]].rstrip(" ,;:-–—")
-        at = body + offsets[tail_start]
-        head_low = low[:head_end]
+        # cut between parts, again in the second piece ("I did X, and Y rose, and I learned
+        # Z"); the first piece keeps the label, the others are clauses of the sentence
+        offsets = word_offsets(raw[body:] if body else raw, len(low))
+        first, clause = 0, False  # word where the current piece starts; a clause already
+        piece_start = 0  # its offset in ``raw``
+        while cut is not None:
+            head_end, tail_start = cut
+            head = raw[piece_start : body + offsets[first + head_end]].rstrip(" ,;:-–—")
+            head_hits = [h for h in hits if h[2] <= head_end]
+            sentences.append(
+                _sentence(sentences, start + piece_start, head, body if not clause else 0,
+                          low[first : first + head_end], head_hits, current_label, clause,
+                          capitals)
+            )  # fmt: skip
+            hits = [(c, a - tail_start, b - tail_start) for c, a, b in hits if a >= tail_start]
+            first += tail_start
+            piece_start = body + offsets[first]
+            clause = True
+            rest = low[first:]
+            cut = _clause_cut(rest, hits, lex) if len(rest) >= 8 else None
         sentences.append(
-            _sentence(sentences, start, head, body, written[:head_end], head_low,
-                      lex.scan(head_low), current_label)
-        )  # fmt: skip
-        tail_low = low[tail_start:]
-        sentences.append(
-            _sentence(sentences, start + at, raw[at:], 0, written[tail_start:], tail_low,
-                      lex.scan(tail_low), current_label, clause=True)
+            _sentence(sentences, start + piece_start, raw[piece_start:], 0, low[first:], hits,
+                      current_label, True, capitals)
         )  # fmt: skip
     return sentences
+
+
+def _capitals(answer: str) -> list[int]:
+    """Offsets of the capitalised words of ``answer`` that may be names (not "I")."""
+    out = []
+    for m in _CAPITALISED.finditer(answer):
+        w = m.group(0)
+        if w not in _PRONOUN_I:
+            out.append(m.start())
+    return out
 
 
 def _sentence(
@@ -337,13 +428,13 @@ def _sentence(
     start: int,
     raw: str,
     body: int,
-    written: list[str],
     low: list[str],
     hits: list[Hit],
     label: str | None,
     clause: bool = False,
+    capitals: list[int] | None = None,
 ) -> Sentence:
-    stem_list = tuple(stem(t) for t in low if t not in STOPWORDS and t[0] > "9")
+    stem_list = tuple(_content_stems_of(low))
     return Sentence(
         index=len(out),
         start=start,
@@ -357,7 +448,9 @@ def _sentence(
         hits=tuple(hits),
         cues=_cue_counts(hits),
         clause=clause,
-        proper=_proper(written),
+        proper=_proper(raw[body:] if body else raw)
+        if capitals is None
+        else _proper_at(raw, start, body, capitals),
         body=body,
     )
 
@@ -374,18 +467,17 @@ _CONJ = frozenset({"and", "which", "so", "but", "then"})
 _NEW_SUBJECT = frozenset({"i", "we", "it", "this", "that", "they", "the", "our", "my", "its"})
 
 
+_GROUPS = {
+    **dict.fromkeys(_SCENE_CUES, 1),
+    **dict.fromkeys(_TASK_CUES, 2),
+    **dict.fromkeys(_ACTION_CUES, 3),
+    **dict.fromkeys(_RESULT_CUES, 4),
+    **dict.fromkeys(_LESSON_CUES, 5),
+}
+
+
 def _group(cue: str) -> int:
-    if cue in _SCENE_CUES:
-        return 1
-    if cue in _TASK_CUES:
-        return 2
-    if cue in _ACTION_CUES:
-        return 3
-    if cue in _RESULT_CUES:
-        return 4
-    if cue in _LESSON_CUES:
-        return 5
-    return 0
+    return _GROUPS.get(cue, 0)
 
 
 def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int] | None:
@@ -399,6 +491,12 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
     the later clause ("and cut latency by 30%"), so "I built a checklist and used it on
     the next onboarding" stays whole.
     """
+    if _CONJ.isdisjoint(low):
+        return None  # no conjunction to cut at
+    groups = {_GROUPS.get(h[0], 0) for h in hits}
+    groups.discard(0)
+    if len(groups) < 2 and not groups & {2, 5}:
+        return None  # one part only: nothing to cut off
     ended: dict[int, int] = {}  # cue group -> earliest end of a hit of it seen so far
     for cue, a, b in sorted(hits, key=lambda h: h[1]):
         g = _group(cue)

@@ -36,6 +36,26 @@ def _indicator_stems(
     return frozenset(stems)
 
 
+Synonyms = tuple[tuple[str, tuple[str, ...]], ...]
+Prepared = tuple[list[frozenset[str]], frozenset[str], frozenset[str]]
+_PREPARED: dict[tuple[int, str, tuple[str, ...]], Prepared] = {}
+
+
+def _prepared(description: str, indicators: tuple[str, ...], synonyms: Synonyms) -> Prepared:
+    """Each indicator's stems and every stem any of them matches, once per theme (keyed
+    by the synonym groups' identity: hashing them on every answer would cost more than
+    the matching)."""
+    key = (id(synonyms), description, indicators)
+    found = _PREPARED.get(key)
+    if found is None:
+        each = [_indicator_stems(ind, synonyms) for ind in indicators]
+        found = (each, frozenset().union(*each), _indicator_stems(description, synonyms))
+        if len(_PREPARED) > 1024:
+            _PREPARED.clear()
+        _PREPARED[key] = found
+    return found
+
+
 def _weight(stem: str, common: frozenset[str]) -> float:
     return 0.5 if stem in common else 1.0
 
@@ -53,14 +73,20 @@ def score_theme(
     weak: list[Sentence] = []
     shown = 0
     hinted = 0
-    answer_stems = frozenset().union(*(s.stems for s in sentences))
-    for ind in indicators:
-        stems = _indicator_stems(ind, synonyms) & answer_stems
+    each, wanted, described = _prepared(description, tuple(indicators), synonyms)
+    # each sentence's stems that some indicator wants: one set intersection per sentence
+    found = [(s, hit) for s in sentences if (hit := wanted & s.stems)]
+    answer_stems = frozenset().union(*(hit for _s, hit in found))
+    for ind_stems in each:
+        stems = ind_stems & answer_stems
         if not stems:
             continue
         best, best_w = None, 0.0
-        for s in sentences:
-            w = sum(_weight(st, common) for st in stems.intersection(s.stems))
+        for s, hit in found:
+            shared = stems & hit
+            if not shared:
+                continue
+            w = sum(_weight(st, common) for st in shared)
             if w > best_w:
                 best, best_w = s, w
         if best is None:
@@ -81,7 +107,7 @@ def score_theme(
         return ThemeScore(3, strong[:2], shown)
     if hinted:
         return ThemeScore(2, weak[:2], shown)
-    desc = _indicator_stems(description, synonyms) - common
+    desc = described - common
     for s in sentences:
         if len(desc.intersection(s.stems)) >= 1:
             return ThemeScore(1, [s], 0)
