@@ -192,7 +192,7 @@ def is_off_topic(stats: AnswerStats, topic: Topic, tpl: Templates) -> bool:
     if stats.content == 0:
         return True
     if not stats.field_ok:
-        return True
+        return True  # the field the question names is missing
     touches = stats.question_hits > 0 or stats.theme_hits >= lim.off_topic_theme_hits
     if topic.judged and not touches:
         return True  # a story on another subject, however complete

@@ -51,21 +51,25 @@ _FRACTION_RX = (
 )
 # Matched on the lower-cased sentence (same offsets): no IGNORECASE, which is slow.
 NUMBER = re.compile(
-    rf"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
+    rf"(?:(?:\d+|{_NUMWORD})-(?:minute|hour|day|week|month|year|night|shift|session)s?\b|"
+    rf"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
     rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT}|\b)|"
-    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold)|"
+    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold)|\b(?:in|by) half\b|"
     rf"{_FRACTION_RX})",
 )
-_MULTIPLIER = ("halved", "doubled", "tripled", "quadrupled", "fold")
+_MULTIPLIER = ("halved", "doubled", "tripled", "quadrupled", "fold", "half")
 _FRACTION = ("third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_LENGTH = re.compile(  # a number and a time unit made one adjective: "two-week", "60-hour"
+    r"^[a-z0-9]+-(?:minute|hour|day|week|month|year|night|shift|session)s?$", re.IGNORECASE
+)
 _MEASURED = re.compile(r"[%$€£×.]|\d\s?(?:x|ms|k|m|bn)\b|[a-z]", re.IGNORECASE)
 _MONEY = re.compile(r"[$€£]")
 _SHARE = re.compile(r"[$€£%]|percent", re.IGNORECASE)
 _DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
 _JOIN = re.compile(
     r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
-    r"to under|to below|to over|to above|to about|to around|to just)\s*$",
+    r"to under|to below|to over|to above|to about|to around|to just|out of)\s*$",
 )
 # "from 300 copies to 450": a unit word or two between the numbers, after a "from"
 _JOIN_UNIT = re.compile(
@@ -121,12 +125,14 @@ _LEADING = re.compile(
 )
 _NUM_CUES = frozenset(
     (
+        "num_date",
         "num_target",
         "num_baseline",
         "num_problem",
         "num_worse",
         "num_outcome",
         "num_effort",
+        "num_took",
         "num_team",
         "num_items",
         "num_bound",
@@ -149,6 +155,9 @@ class FoundMetric:
     adverse: bool = False  # a change for the worse
     standin: bool = False  # team size, tenure, hours worked: offered in place of a result
     changed: bool = False  # told as a change ("went from", "fell by", "doubled")
+    took: bool = False  # "in four days": how long something took
+    dated: bool = False  # a date or a time of day ("1 March", "6pm")
+    framed: bool = False  # a cue phrase says what it is (its role is not a guess)
     business: bool = False  # money, time, people: what the outcome meant to someone
     links: list[FoundMetric] = field(default_factory=list)  # baselines/targets of an outcome
 
@@ -181,11 +190,17 @@ class FoundMetric:
 def _word_starts(text: str, words: tuple[str, ...]) -> list[int]:
     """Where the number words of ``text`` start ("a third" at its "a")."""
     out = []
-    for w in _NUMBER_WORDS.intersection(words):
+    found = set(_NUMBER_WORDS.intersection(words))
+    found.update(
+        w.split("-", 1)[0] for w in words if "-" in w and w.split("-", 1)[0] in _NUMBER_WORDS
+    )
+    for w in found:
         pos = text.find(w)
         while pos >= 0:
             if pos == 0 or not text[pos - 1].isalnum():
-                if w.startswith(_FRACTION) and text[max(0, pos - 4) : pos] in ("one ", "two "):
+                if w == "half" and text[max(0, pos - 3) : pos] in ("in ", "by "):
+                    out.append(pos - 3)  # "cut it in half"
+                elif w.startswith(_FRACTION) and text[max(0, pos - 4) : pos] in ("one ", "two "):
                     out.append(pos - 4)
                 elif w.startswith(_FRACTION) and text[max(0, pos - 2) : pos] == "a ":
                     out.append(pos - 2)
@@ -211,7 +226,7 @@ def _numbers(text: str, words: tuple[str, ...] = ()) -> list[re.Match[str]]:
         if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
             continue  # part of a name ("top-1", "covid-19")
         starts.append(start)
-    if not _NUMBER_WORDS.isdisjoint(words):
+    if not _NUMBER_WORDS.isdisjoint(words) or any("-" in w for w in words):
         starts = sorted(set(starts).union(_word_starts(text, words)))
     out: list[re.Match[str]] = []
     last = -1
@@ -347,8 +362,10 @@ def _role(
     if aim and part in ("situation", "task") and not after_action:
         part = "task"
     bare = value.strip().rstrip(",.")
-    if _YEAR.match(bare):
+    if _YEAR.match(bare) or "num_date" in frames:
         return "other", False
+    if _LENGTH.match(bare):
+        return "effort", False  # "a two-week trial", "60-hour weeks": a length of time
     story_end = part == "result" or (after_action and part not in ("situation", "task"))
     if joined:
         if part == "task":
@@ -370,15 +387,22 @@ def _role(
         if part == "situation" or not story_end:
             return "problem", False
         return "outcome", False
-    if frames & {"num_effort", "num_team", "num_items"}:
+    if frames & {"num_effort", "num_team"}:
         return "effort", False
-    measured = bool(_MEASURED.search(bare)) or bare.lower().endswith(_MULTIPLIER + _FRACTION)
+    if "num_took" in frames:  # "delivered in 40 hours": in the result, how fast it was done
+        return ("outcome", False) if part == "result" else ("effort", False)
+    if "num_items" in frames:
+        # "1,400 orders left before the cut-off": in the result, a count of things is
+        # what was achieved; elsewhere it is the size of the work
+        return ("outcome", False) if part == "result" else ("effort", False)
+    measured = _is_measured(bare)
     if "num_bound" in frames:
         if part == "task":
             return "target", False
         if part == "situation" and measured:
             return "problem", False
-        return ("outcome", False) if story_end and measured else ("other", False)
+        # "got it under 50 MB" in the result; "emails older than five days" is a condition
+        return ("outcome", False) if part == "result" and measured else ("other", False)
     if not measured:
         return "other", False
     if part == "task":
@@ -388,6 +412,17 @@ def _role(
     if part == "result":
         return "outcome", False
     return "other", False
+
+
+def _is_measured(value: str) -> bool:
+    """A number with a unit, a sign, decimals or a multiplier ("30%", "$5k", "0.8", "3
+    weeks", "doubled"); a bare count ("twelve", "40") is not."""
+    low = value.lower()
+    if low.endswith(_MULTIPLIER + _FRACTION):
+        return True
+    if low[:1].isalpha():  # a number word: measured only with a unit ("twenty percent")
+        return " " in low or "%" in low
+    return bool(_MEASURED.search(low))
 
 
 def _business(metric_tokens: tuple[str, ...], value: str, lex: Lexicon) -> bool:
@@ -463,13 +498,14 @@ def extract_metrics(
                 sentence=s,
                 start=start,
                 end=end,
-                measured=joined
-                or bool(_MEASURED.search(bare))
-                or bare.lower().endswith(_MULTIPLIER + _FRACTION),
+                measured=joined or _is_measured(bare),
                 joined=joined,
                 adverse=adverse,
                 standin=role == "effort" and bool(frames & {"num_effort", "num_team"}),
                 changed=joined or bool(frames & {"num_outcome", "num_worse"}),
+                took="num_took" in frames,
+                dated="num_date" in frames,
+                framed=bool(frames) or _LENGTH.match(bare) is not None,
                 business=_business(window, value, lex),
             )
             found.append(metric)
@@ -491,10 +527,12 @@ def possible_outcomes(
         late = first_action is not None and i > first_action
         if m.role == "problem" and m.changed and (failure or (m.adverse and late)):
             out.append(m)  # how a failure ended
-        if m.role != "other" or _YEAR.match(m.value.strip()):
+        if m.role == "effort" and m.took and late:
+            out.append(m)  # "ready in four days": maybe how fast it was done
+        if m.role != "other" or _YEAR.match(m.value.strip()) or m.framed:
             continue
-        if (late and m.measured) or (i < len(roles) and roles[i] == "result"):
-            out.append(m)
+        if late or (i < len(roles) and roles[i] == "result"):
+            out.append(m)  # a figure no cue explains, told after the actions
     return out
 
 

@@ -11,6 +11,7 @@ sequence show judgement as well.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -59,16 +60,30 @@ def score_situation(seg: Segments, total_words: int, lexicon: Lexicon | None = N
     ev = sents[:2]
     stems: set[str] = set().union(*(s.stems for s in sents))
     distinctive = len(stems - _generic_stems(lex))
+    # a scene cut from the task it sets up ("I was an adviser at a bank, and I had to
+    # tell a couple...") is judged with the rest of its sentence
+    whole = sents + [
+        s
+        for s in seg.sentences
+        if s.clause and s.index and seg.role(s) == "task" and seg.sentences[s.index - 1] in sents
+    ]
+    if len(whole) > len(sents):
+        words = sum(s.words for s in whole)
+        stems = set().union(*(s.stems for s in whole))
+        distinctive = len(stems - _generic_stems(lex))
+        sents = whole
     if distinctive < 2 or words < 6 or (len(seg.sentences) <= 2 and total_words < 30):
         return Scored(1, ev, ["vague"])  # a one-line answer names no situation of a story
     if words < 14 or distinctive < 5:
         return Scored(2, ev, ["context"])
+    if words < 20 and distinctive < 8:
+        return Scored(3, ev, ["context"])
     strong = _any(sents, "strong_stakes")
     stakes = strong or _any(sents, "stakes")
     framing = stakes + _any(sents, "constraint") + _any(sents, "symptom")
     if framing == 0:
         return Scored(3, ev, ["stakes"])
-    concise = words <= max(90, 0.4 * total_words)
+    concise = words <= 80 and len(sents) <= 3
     if strong and framing >= 3 and concise and words >= 25 and distinctive >= 8:
         return Scored(5, ev)
     if framing >= 2 or strong:
@@ -99,7 +114,12 @@ def score_task(seg: Segments, metrics: list[FoundMetric] | None = None) -> Score
     return Scored(4, ev, ["measure" if not measurable else "deadline"])
 
 
-def _steps(s: Sentence) -> int:
+# A further step of the same subject: a verb right after a comma, "and" or "then" ("I
+# rang X, found Y and booked Z"), maybe after an adverb.
+_NEXT_STEP = re.compile(r"(?:,|;|\band|\bthen)\s+(?:then\s+|also\s+|[a-z]+ly\s+)?([a-z]+)\b")
+
+
+def _steps(s: Sentence, lex: Lexicon) -> int:
     """First-person steps of a sentence, "I did X, added Y and sent Z" counting three."""
     own = 0
     for cue, _a, b in s.hits:
@@ -107,10 +127,12 @@ def _steps(s: Sentence) -> int:
             own += 1
     if not own:
         return 0
-    more = sum(
-        1 for cue, _a, b in s.hits if cue == "act_more" and s.tokens[b - 1] not in _VAGUE_VERBS
-    )
-    return own + more
+    more = 0
+    for m in _NEXT_STEP.finditer(s.lower):
+        verb = m.group(1)
+        if verb not in _VAGUE_VERBS and lex.is_action(verb):
+            more += 1
+    return own + min(more, 4)
 
 
 def score_action(seg: Segments) -> tuple[Scored, float]:
@@ -124,7 +146,8 @@ def score_action(seg: Segments) -> tuple[Scored, float]:
     ownership = len(i_sents) / max(len(i_sents) + len(we_sents), 1)
     if not i_sents:
         return Scored(1, (we_sents or sents)[:2], ["own"]), ownership
-    counted = [(s, _steps(s)) for s in i_sents if s.words >= 4]
+    lex = load_lexicon()
+    counted = [(s, _steps(s, lex)) for s in i_sents if s.words >= 4]
     specific = [s for s, n in counted if n >= 2 or (n and "vague_verb" not in s.cues)]
     chosen = set(specific)
     steps = sum(min(n, 3) for s, n in counted if s in chosen)
@@ -147,6 +170,8 @@ def _concrete_outcome(s: Sentence, outcome_ids: set[int]) -> bool:
     c = s.cues
     if s.index in outcome_ids or "concrete_outcome" in c or "reaction" in c:
         return True
+    if "result_done" in c and "hedge" not in c:
+        return True  # "we reopened on the planned date", "no errors since"
     if "vague_outcome" in c or "hedge" in c:
         return False
     return "result_verb" in c

@@ -84,6 +84,7 @@ _WEIGHTS: dict[str, tuple[int, float, int]] = {
     "act_frame": (2, 0.5, 1),
     "act_we": (2, 0.8, 1),
     "result": (3, 1.4, 2),
+    "result_done": (3, 1.4, 2),
     "result_verb": (3, 0.7, 2),
     "num_outcome": (3, 0.9, 1),
     "vague_outcome": (3, 1.0, 1),
@@ -92,7 +93,7 @@ _WEIGHTS: dict[str, tuple[int, float, int]] = {
     "reaction": (3, 0.9, 1),
     "result_hint": (3, 0.6, 2),
     "lesson": (4, 2.0, 1),
-    "practice": (4, 1.6, 1),
+    "practice": (4, 1.8, 1),
     "cliche": (4, 1.2, 1),
     "candid": (4, 0.5, 1),
 }
@@ -110,14 +111,22 @@ def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
     acts = c.get("act_i", 0)
     if acts:
         scores[2] += 1.5 + 0.4 * min(acts - 1 + c.get("act_more", 0), 3)
-    elif "symptom" in c:
-        scores[0] += 0.3 * min(c["symptom"], 2)
+        # "I finished the migration", "I laid out two options, open on time or...": outcome
+        # words in a step of one's own mostly belong to the step, unless a figure says
+        # what changed ("I cut latency by 30%")
+        if "num_outcome" not in c:
+            scores[3] *= 0.6
+    else:
+        if "symptom" in c:
+            scores[0] += 0.3 * min(c["symptom"], 2)
+        if "act_we" in c and "result_verb" in c:
+            scores[2] -= 0.8  # "we reached the campsite": an outcome, told with "we"
     situation, task, action, result, lessons = scores
     if "hypothetical" in c and not lessons:
         action *= 0.3  # "I would first check...": a habit, not a step taken
         situation += 0.3
-    if first and (action < 1.5 or situation):
-        situation += 0.8  # a story opens with the scene, even as "At X, I led ..."
+    if first:
+        situation += 0.8 if (action < 1.5 or situation) else 0.5  # a story opens with the scene
     elif position < 0.2 and situation:
         situation += 0.3
     if position < 0.25:
@@ -125,7 +134,7 @@ def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
     elif position < 0.4:
         result *= 0.6
     elif position > 0.6:
-        result *= 1.2
+        result *= 1.3
         situation *= 0.6
     return [situation, task, action, result, lessons]
 

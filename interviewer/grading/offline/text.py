@@ -283,6 +283,31 @@ def _words(raw: str) -> list[str]:
     return low
 
 
+_CONTRACTED_S = frozenset(
+    [
+        "it's",
+        "that's",
+        "there's",
+        "here's",
+        "what's",
+        "let's",
+        "he's",
+        "she's",
+        "who's",
+        "where's",
+        "how's",
+        "one's",
+    ]
+)
+
+
+def _no_possessive(word: str) -> str:
+    """ "patient's" -> "patient", so cue words match their possessives; "it's" stays."""
+    if word.endswith("'s") and len(word) > 3 and word not in _CONTRACTED_S:
+        return word[:-2]
+    return word
+
+
 def word_offsets(raw: str, count: int | None = None) -> list[int]:
     """Offsets in ``raw`` of the words ``_words(raw)`` returns, in the same order.
 
@@ -298,6 +323,7 @@ def word_offsets(raw: str, count: int | None = None) -> list[int]:
     return [m.start() for i, m in enumerate(matches) if keep is None or keep[i]]
 
 
+_COMMA_BEFORE = re.compile(r"[,;:–—-]\s*$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z'’-]*")
 _PRONOUN_I = frozenset({"I", "I'm", "I've", "I'd", "I'll", "I’m", "I’ve", "I’d", "I’ll"})
 
@@ -379,6 +405,8 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
                 low = [w for w, k in zip(low, keep, strict=True) if k]
         else:
             low = _words(raw[body:] if body else raw)
+        if "'s" in raw or "’s" in raw:
+            low = [_no_possessive(w) for w in low]
         hits = lex.scan(low)
         cut = _clause_cut(low, hits, lex) if len(low) >= 8 else None
         if cut is None:
@@ -393,6 +421,9 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
         piece_start = 0  # its offset in ``raw``
         while cut is not None:
             head_end, tail_start = cut
+            at_which = low[first + head_end] == "which"
+            if at_which and not _COMMA_BEFORE.search(raw, 0, body + offsets[first + head_end]):
+                break  # "to see which delays...": a question, not a clause about the outcome
             head = raw[piece_start : body + offsets[first + head_end]].rstrip(" ,;:-–—")
             head_hits = [h for h in hits if h[2] <= head_end]
             sentences.append(
@@ -407,8 +438,8 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
             rest = low[first:]
             cut = _clause_cut(rest, hits, lex) if len(rest) >= 8 else None
         sentences.append(
-            _sentence(sentences, start + piece_start, raw[piece_start:], 0, low[first:], hits,
-                      current_label, True, capitals)
+            _sentence(sentences, start + piece_start, raw[piece_start:] if clause else raw,
+                      0 if clause else body, low[first:], hits, current_label, clause, capitals)
         )  # fmt: skip
     return sentences
 
@@ -460,10 +491,19 @@ _SCENE_CUES = frozenset({"situation"})
 _TASK_CUES = frozenset({"task"})
 _ACTION_CUES = frozenset({"act_i", "act_we"})
 _RESULT_CUES = frozenset(
-    {"result", "num_outcome", "lasting", "vague_outcome", "concrete_outcome", "reaction"}
+    {
+        "result",
+        "result_done",
+        "num_outcome",
+        "lasting",
+        "vague_outcome",
+        "concrete_outcome",
+        "reaction",
+    }
 )
 _LESSON_CUES = frozenset({"lesson", "practice"})
 _CONJ = frozenset({"and", "which", "so", "but", "then"})
+_RELATIVE = frozenset({"that", "who", "which"})  # "a release that had to ship by March"
 _NEW_SUBJECT = frozenset({"i", "we", "it", "this", "that", "they", "the", "our", "my", "its"})
 
 
@@ -491,8 +531,8 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
     the later clause ("and cut latency by 30%"), so "I built a checklist and used it on
     the next onboarding" stays whole.
     """
-    if _CONJ.isdisjoint(low):
-        return None  # no conjunction to cut at
+    if _CONJ.isdisjoint(low) and _RELATIVE.isdisjoint(low) and "i" not in low:
+        return None  # nothing to cut at
     groups = {_GROUPS.get(h[0], 0) for h in hits}
     groups.discard(0)
     if len(groups) < 2 and not groups & {2, 5}:
@@ -502,7 +542,9 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
         g = _group(cue)
         if g == 0:
             continue
-        earlier = [end for k, end in ended.items() if k < g]
+        # an earlier part, or (among action, result and lesson) any other part: "I now do X,
+        # and the team adopted it" holds a lesson and a result
+        earlier = [end for k, end in ended.items() if k < g or (k != g and k >= 3 and g >= 3)]
         ended[g] = min(ended.get(g, b), b)
         if g in (2, 5) and not earlier and low[a] in ("i", "we", "my"):
             # "X failed because Y, and I learned Z", "X cost too much, and I was asked to
@@ -511,15 +553,19 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
         if not earlier or min(earlier) > a:
             continue
         start = min(earlier)
-        conj = [i for i in range(max(start, 3), a + 1) if low[i] in _CONJ]
+        cuts = _CONJ | _RELATIVE if g == 2 else _CONJ
+        conj = [i for i in range(max(start, 3), a + 1) if low[i] in cuts]
         if not conj:
+            if g == 2 and a >= 4 and low[a] in ("i", "my") and 1 in ended:
+                return a, a  # "In my second year at university I committed to ...": the
+                # scene, then the task, with no conjunction between them
             continue
         c = conj[-1]
         if len(low) - c < 3:
             continue
         if any(h[0] == "act_i" and c <= h[1] < a for h in hits):
             continue  # another action of the candidate comes first
-        if low[c] != "which":
+        if low[c] not in _RELATIVE:
             nxt = low[c + 1]
             if nxt not in _NEW_SUBJECT and lex.is_past(nxt):
                 numbers = any(lex.is_number(w) for w in low[c + 1 :])
