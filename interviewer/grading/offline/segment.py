@@ -135,6 +135,7 @@ def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
         result *= 0.6
     elif position > 0.6:
         result *= 1.3
+        lessons *= 1.2
         situation *= 0.6
     return [situation, task, action, result, lessons]
 
