@@ -67,6 +67,7 @@ _MEASURED = re.compile(r"[%$€£×.]|\d\s?(?:x|ms|k|m|bn)\b|[a-z]", re.IGNORECA
 _MONEY = re.compile(r"[$€£]")
 _SHARE = re.compile(r"[$€£%]|percent", re.IGNORECASE)
 _DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
+_NUMBER_START = re.compile(r"(?<![\w.])[\d$€£]")
 _JOIN = re.compile(
     r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
     r"to under|to below|to over|to above|to about|to around|to just|out of)\s*$",
@@ -214,19 +215,14 @@ def _numbers(text: str, words: tuple[str, ...] = ()) -> list[re.Match[str]]:
     """NUMBER matches, found fast: tried only where a digit or currency sign starts one,
     and at the number words of ``words`` (the sentence's lower-cased words)."""
     starts = []
-    pos = 0
-    while True:
-        d = _DIGIT_OR_MONEY.search(text, pos)
-        if d is None:
-            break
+    for d in _NUMBER_START.finditer(text):  # not inside a word or a number ("q3", "0.5")
         start = d.start()
-        pos = start + 1
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
-            continue  # inside a word or a number ("q3", "0.5")
         if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
             continue  # part of a name ("top-1", "covid-19")
         starts.append(start)
-    if not _NUMBER_WORDS.isdisjoint(words) or any("-" in w for w in words):
+    if not _NUMBER_WORDS.isdisjoint(words) or (
+        "-" in text and any("-" in w and w.split("-", 1)[0] in _NUMBER_WORDS for w in words)
+    ):
         starts = sorted(set(starts).union(_word_starts(text, words)))
     out: list[re.Match[str]] = []
     last = -1

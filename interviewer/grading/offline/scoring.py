@@ -116,7 +116,8 @@ def score_task(seg: Segments, metrics: list[FoundMetric] | None = None) -> Score
 
 # A further step of the same subject: a verb right after a comma, "and" or "then" ("I
 # rang X, found Y and booked Z"), maybe after an adverb.
-_NEXT_STEP = re.compile(r"(?:,|;|\band|\bthen)\s+(?:then\s+|also\s+|[a-z]+ly\s+)?([a-z]+)\b")
+_NEXT_STEP = re.compile(r"(?:,|;|\band|\bthen) ([a-z]+)(?: ([a-z]+))?")
+_STEP_ADVERBS = frozenset({"then", "also", "i"})
 
 
 def _steps(s: Sentence, lex: Lexicon) -> int:
@@ -128,9 +129,12 @@ def _steps(s: Sentence, lex: Lexicon) -> int:
     if not own:
         return 0
     more = 0
-    for m in _NEXT_STEP.finditer(s.lower):
+    is_action = lex.is_action
+    for m in _NEXT_STEP.finditer(s.text.lower()):
         verb = m.group(1)
-        if verb not in _VAGUE_VERBS and lex.is_action(verb):
+        if (verb in _STEP_ADVERBS or verb.endswith("ly")) and m.group(2):
+            verb = m.group(2)
+        if verb not in _VAGUE_VERBS and is_action(verb):
             more += 1
     return own + min(more, 4)
 

@@ -531,17 +531,15 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
     the later clause ("and cut latency by 30%"), so "I built a checklist and used it on
     the next onboarding" stays whole.
     """
-    if _CONJ.isdisjoint(low) and _RELATIVE.isdisjoint(low) and "i" not in low:
-        return None  # nothing to cut at
-    groups = {_GROUPS.get(h[0], 0) for h in hits}
-    groups.discard(0)
+    grouped = sorted((a, b, g) for c, a, b in hits if (g := _GROUPS.get(c, 0)))
+    groups = {g for _a, _b, g in grouped}
     if len(groups) < 2 and not groups & {2, 5}:
         return None  # one part only: nothing to cut off
+    if _CONJ.isdisjoint(low) and _RELATIVE.isdisjoint(low) and not (1 in groups and 2 in groups):
+        return None  # nothing to cut at
+    joins: list[int] | None = None  # where conjunctions are, found when first needed
     ended: dict[int, int] = {}  # cue group -> earliest end of a hit of it seen so far
-    for cue, a, b in sorted(hits, key=lambda h: h[1]):
-        g = _group(cue)
-        if g == 0:
-            continue
+    for a, b, g in grouped:
         # an earlier part, or (among action, result and lesson) any other part: "I now do X,
         # and the team adopted it" holds a lesson and a result
         earlier = [end for k, end in ended.items() if k < g or (k != g and k >= 3 and g >= 3)]
@@ -552,9 +550,14 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
             earlier = [4]
         if not earlier or min(earlier) > a:
             continue
-        start = min(earlier)
-        cuts = _CONJ | _RELATIVE if g == 2 else _CONJ
-        conj = [i for i in range(max(start, 3), a + 1) if low[i] in cuts]
+        start = max(min(earlier), 3)
+        if joins is None:
+            joins = [i for i, w in enumerate(low) if w in _CONJ or w in _RELATIVE]
+        conj = [
+            i
+            for i in joins
+            if start <= i <= a and (low[i] in _CONJ or (g == 2 and low[i] in _RELATIVE))
+        ]
         if not conj:
             if g == 2 and a >= 4 and low[a] in ("i", "my") and 1 in ended:
                 return a, a  # "In my second year at university I committed to ...": the
@@ -563,7 +566,7 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
         c = conj[-1]
         if len(low) - c < 3:
             continue
-        if any(h[0] == "act_i" and c <= h[1] < a for h in hits):
+        if any(cue == "act_i" and c <= h_a < a for cue, h_a, _h_b in hits):
             continue  # another action of the candidate comes first
         if low[c] not in _RELATIVE:
             nxt = low[c + 1]
