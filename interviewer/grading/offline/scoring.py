@@ -91,20 +91,35 @@ def score_situation(seg: Segments, total_words: int, lexicon: Lexicon | None = N
     return Scored(3, ev, ["stakes"])
 
 
+def _said_by_me(seg: Segments, s: Sentence) -> bool:
+    """Whether ``s`` is told in the first person, a clause going on with the subject of
+    the piece before it ("I set up the appeal | and promised the trustees...") included."""
+    if not _FIRST_PERSON.isdisjoint(s.tokens):
+        return True
+    if not s.clause or s.index == 0 or len(s.tokens) < 2:
+        return False
+    before = seg.sentences[s.index - 1]
+    return not _FIRST_PERSON.isdisjoint(before.tokens) and load_lexicon().is_past(s.tokens[1])
+
+
 def score_task(seg: Segments, metrics: list[FoundMetric] | None = None) -> Scored:
     sents = seg.of("task")
     if not sents:
         return Scored(0, [], ["none"])
-    own = [s for s in sents if "task" in s.cues and not _FIRST_PERSON.isdisjoint(s.tokens)]
+    own = [s for s in sents if "task" in s.cues and _said_by_me(seg, s)]
     if not own:
-        own = [s for s in sents if s.label == "task" and not _FIRST_PERSON.isdisjoint(s.tokens)]
+        own = [s for s in sents if s.label == "task" and _said_by_me(seg, s)]
     if not own:
         return Scored(2, sents[:2], ["own"])
     ev = (own + [s for s in sents if s not in own])[:2]
     targets = [m for m in metrics or [] if m.role == "target" and seg.role(m.sentence) == "task"]
     figures = any(s.cues.get("num_target") or s.cues.get("num_bound") for s in sents)
     deadline = _any(sents, "deadline") or _any(sents, "time_marker")
-    numbers = any(any(ch.isdigit() for ch in s.text) for s in sents)
+    # a figure the task is measured by (not the size of the workload: "900 open emails")
+    numbers = any(
+        m.role in ("target", "baseline", "outcome") and seg.role(m.sentence) == "task"
+        for m in metrics or []
+    )
     concrete = bool(targets) or figures or deadline or numbers or _any(sents, "goal")
     if not concrete:
         return Scored(3, own[:2], ["goal"])

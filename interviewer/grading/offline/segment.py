@@ -200,6 +200,12 @@ def segment(sentences: list[Sentence]) -> Segments:
         aside = "meta" in s.cues or "non_answer" in s.cues
         emissions.append(scores)
         asides.append(_ASIDE if aside else _NO_CUE)
+    if n > 1 and not seg.labelled:
+        first = emissions[0]
+        if first[0] and first[1] and any(e[1] >= first[1] for e in emissions[1:4]):
+            # "I was the project manager for X. ... I had to get one form agreed by March":
+            # an opening that names the candidate's role sets the scene when a task follows
+            first[0] += first[1]
     roles: list[str | None] = []
     for s, part in zip(sentences, _decode(emissions, asides), strict=True):
         role = PARTS[part - 1] if part else None

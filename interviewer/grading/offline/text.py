@@ -570,7 +570,8 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
             continue  # another action of the candidate comes first
         if low[c] not in _RELATIVE:
             nxt = low[c + 1]
-            if nxt not in _NEW_SUBJECT and lex.is_past(nxt):
+            if nxt not in _NEW_SUBJECT and lex.is_past(nxt) and g != 2:
+                # ("and promised the trustees we would raise £20,000" is a task even so)
                 numbers = any(lex.is_number(w) for w in low[c + 1 :])
                 if not (numbers and g == 4):
                     continue  # "and used it on the next one": the same subject goes on
