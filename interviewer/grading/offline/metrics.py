@@ -53,8 +53,9 @@ _FRACTION_RX = (
 NUMBER = re.compile(
     rf"(?:(?:\d+|{_NUMWORD})-(?:minute|hour|day|week|month|year|night|shift|session)s?\b|"
     rf"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
-    rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT}|\b)|"
-    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold)|\b(?:in|by) half\b|"
+    rf"\b(?:one|two|three)-(?:thirds?|quarters?|fifths?|tenths?)\b|"
+    rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT}|\b(?!-[a-z]))|"
+    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold)|\b(?:in|by) half\b(?!-)|"
     rf"{_FRACTION_RX})",
 )
 _MULTIPLIER = ("halved", "doubled", "tripled", "quadrupled", "fold", "half")
@@ -132,6 +133,7 @@ _NUM_CUES = frozenset(
         "num_problem",
         "num_worse",
         "num_outcome",
+        "num_compare",
         "num_effort",
         "num_took",
         "num_team",
@@ -383,6 +385,9 @@ def _role(
         if part == "situation" or not story_end:
             return "problem", False
         return "outcome", False
+    if "num_compare" in frames and (part == "result" or _is_measured(bare)):
+        # "30% faster", "3 fewer complaints" in the result; not "two smaller dogs"
+        return ("problem", False) if part == "situation" else ("outcome", False)
     if frames & {"num_effort", "num_team"}:
         return "effort", False
     if "num_took" in frames:  # "delivered in 40 hours": in the result, how fast it was done
@@ -498,15 +503,40 @@ def extract_metrics(
                 joined=joined,
                 adverse=adverse,
                 standin=role == "effort" and bool(frames & {"num_effort", "num_team"}),
-                changed=joined or bool(frames & {"num_outcome", "num_worse"}),
+                changed=joined or bool(frames & {"num_outcome", "num_worse", "num_compare"}),
                 took="num_took" in frames,
                 dated="num_date" in frames,
                 framed=bool(frames) or _LENGTH.match(bare) is not None,
                 business=_business(window, value, lex),
             )
             found.append(metric)
+    _compared(found, roles, first_action)
     _link(found)
     return found
+
+
+def _compared(
+    metrics: list[FoundMetric], roles: list[str | None], first_action: int | None
+) -> None:
+    """A baseline told after the actions implies an outcome beside it: "only two of the 30
+    patients were readmitted, compared with seven the year before", "it is under 1% now,
+    where it was 6% before". When no number of that sentence is an outcome yet, the first
+    one no cue explains (a count, a bound) becomes the outcome."""
+    by_sentence: dict[int, list[FoundMetric]] = {}
+    for m in metrics:
+        by_sentence.setdefault(m.sentence.index, []).append(m)
+    for i, ms in by_sentence.items():
+        if len(ms) < 2 or not any(m.role == "baseline" for m in ms):
+            continue
+        part = roles[i] if i < len(roles) else None
+        late = first_action is not None and i > first_action and part not in ("situation", "task")
+        if not (part == "result" or late) or any(m.role == "outcome" for m in ms):
+            continue
+        for m in ms:
+            if m.role in ("other", "effort") and not m.dated and not _YEAR.match(m.value.strip()):
+                m.role = "outcome"
+                m.changed = True
+                break
 
 
 def possible_outcomes(

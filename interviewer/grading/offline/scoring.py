@@ -187,13 +187,20 @@ def score_action(seg: Segments) -> tuple[Scored, float]:
 def _concrete_outcome(s: Sentence, outcome_ids: set[int]) -> bool:
     """An outcome a rater can picture: a figure, a completed change, something that lasted."""
     c = s.cues
-    if s.index in outcome_ids or "concrete_outcome" in c or "reaction" in c:
+    if s.index in outcome_ids:
+        return True
+    if "hedge" in c and "result_done" not in c:
+        return False  # "I think they even left a decent review": not known to have happened
+    if "concrete_outcome" in c or "reaction" in c:
         return True
     if "result_done" in c and "hedge" not in c:
         return True  # "we reopened on the planned date", "no errors since"
     if "vague_outcome" in c or "hedge" in c:
         return False
     return "result_verb" in c
+
+
+_OUTCOME_CUES = frozenset({"concrete_outcome", "reaction", "result_verb"})
 
 
 def score_result(seg: Segments, metrics: list[FoundMetric]) -> Scored:
@@ -203,6 +210,9 @@ def score_result(seg: Segments, metrics: list[FoundMetric]) -> Scored:
     outcome_ids = {m.sentence.index for m in metrics if m.outcome}
     concrete = [s for s in sents if _concrete_outcome(s, outcome_ids)]
     if not concrete:
+        hedged = [s for s in sents if "hedge" in s.cues and not _OUTCOME_CUES.isdisjoint(s.cues)]
+        if hedged:
+            return Scored(2, hedged[:2], ["hedged"])
         vague = [s for s in sents if "vague_outcome" in s.cues]
         return Scored(1, (vague or sents)[:2], ["vague"])
     first_action = seg.first_action

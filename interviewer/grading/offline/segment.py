@@ -87,6 +87,8 @@ _WEIGHTS: dict[str, tuple[int, float, int]] = {
     "result_done": (3, 1.4, 2),
     "result_verb": (3, 0.7, 2),
     "num_outcome": (3, 0.9, 1),
+    "num_compare": (3, 0.5, 1),
+    "num_baseline": (3, 0.5, 1),
     "vague_outcome": (3, 1.0, 1),
     "lasting": (3, 0.9, 1),
     "concrete_outcome": (3, 0.5, 1),
