@@ -50,9 +50,10 @@ class Cap:
 CAPS: tuple[Cap, ...] = (
     Cap(Flag.PROMPT_INJECTION, 2, EVERY, "the answer contains instructions to the grader"),
     Cap(Flag.NON_ANSWER, 1, EVERY, "the answer tells no story; it says there is no example"),
-    # Waits until proven: the offline check's topic words are ML words, and it still calls
-    # on-topic golden answers from other fields (a hotel handover, a warehouse) off topic.
-    Cap(Flag.OFF_TOPIC, 1, EVERY, "the answer does not address the question", proven=False),
+    # Proven with the offline grader v2: relevance is judged against the question, its
+    # situation words and a general work/life vocabulary, and no on-topic golden answer
+    # (ML or any other field) is flagged (tests/test_llm_crosscheck.py holds it to that).
+    Cap(Flag.OFF_TOPIC, 1, EVERY, "the answer does not address the question"),
     Cap(Flag.TOO_SHORT, 2, EVERY, "the answer is $words words; a full story is $target"),
     Cap(
         Flag.HYPOTHETICAL,
