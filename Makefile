@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make interview   - a mock interview on the built-in bank (offline grader unless a key is set)
-#   make test        - lint, format check and the whole test suite
+#   make test        - lint, format check, type check and the whole test suite
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
@@ -22,4 +22,5 @@ interview: $(BIN)/.installed
 test: $(BIN)/.installed system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
