@@ -126,15 +126,38 @@ def band(score: int) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _template(text: str) -> Template:
-    return Template(text)
+def _pieces(text: str) -> tuple[tuple[str, str, str], ...]:
+    """``text`` as (literal, placeholder name, placeholder as written) pieces, parsed once
+    with string.Template's own pattern ("$name", "${name}", "$$")."""
+    out: list[tuple[str, str, str]] = []
+    pos = 0
+    literal = ""
+    for m in Template.pattern.finditer(text):
+        literal += text[pos : m.start()]
+        pos = m.end()
+        if m.group("escaped") is not None:
+            literal += "$"
+        elif m.group("named") or m.group("braced"):
+            out.append((literal, m.group("named") or m.group("braced"), m.group(0)))
+            literal = ""
+        else:
+            literal += m.group(0)  # an ill-formed "$": left as written
+    out.append((literal + text[pos:], "", ""))
+    return tuple(out)
 
 
 def fill(template: str, **values: str) -> str:
-    """Fill a template; unknown or missing placeholders are left as written."""
+    """Fill a template like string.Template.safe_substitute: unknown or missing
+    placeholders are left as written."""
     if "$" not in template:
         return template
-    return _template(template).safe_substitute(values)
+    parts: list[str] = []
+    for literal, name, written in _pieces(template):
+        parts.append(literal)
+        if name:
+            value = values.get(name)
+            parts.append(written if value is None else str(value))
+    return "".join(parts)
 
 
 def short_quote(text: str, limit: int = 90) -> str:

@@ -75,6 +75,8 @@ class _Node:
     ends: tuple[str, ...] = ()
     any: _Node | None = None  # the child reached by any word ("*")
     goes_on: bool = False  # a longer phrase continues from here
+    # word -> (cues ending on it, nodes going on from it): each step computed once
+    steps: dict[str, tuple[tuple[str, ...], tuple[_Node, ...]]] = field(default_factory=dict)
 
 
 Hit = tuple[str, int, int]  # cue name, first token, one past the last token
@@ -135,7 +137,8 @@ class Lexicon:
             for w in self.sets[set_name]:
                 self._word_sets[w] = (*self._word_sets.get(w, ()), "@" + set_name)
         self._atoms: dict[str, tuple[str, ...]] = {}
-        self._starts: dict[int, dict[str, tuple[_Node, ...]]] = {}  # trie -> word -> nodes
+        self._stepped: list[_Node] = []  # nodes with cached steps
+        self._step_count = 0
         self._past = self.sets.get("past_irregular", frozenset())
         self._not_past = self.sets.get("not_past", frozenset())
         self._not_actions = self.sets.get("not_actions", frozenset())
@@ -261,50 +264,67 @@ class Lexicon:
             hits += self._walk(words, self._num_root)
         return hits
 
+    def _step(self, node: _Node, word: str) -> tuple[tuple[str, ...], tuple[_Node, ...]]:
+        """Where ``word`` leads from ``node``: the cues it completes and the nodes that go
+        on. Cached on the node (cleared when the vocabulary grows without bound)."""
+        ends: list[str] = []
+        nexts: list[_Node] = []
+        children = node.children
+        for a in self.atoms(word):
+            child = children.get(a)
+            if child is not None:
+                ends.extend(child.ends)
+                if child.goes_on:
+                    nexts.append(child)
+        child = node.any
+        if child is not None:
+            ends.extend(child.ends)
+            if child.goes_on:
+                nexts.append(child)
+        step = (tuple(ends), tuple(nexts))
+        if not node.steps:
+            self._stepped.append(node)
+        node.steps[word] = step
+        self._step_count += 1
+        if self._step_count > 1_000_000:  # unbounded vocabularies (random text): start over
+            for n in self._stepped:
+                n.steps = {}
+            self._stepped.clear()
+            self._step_count = 0
+        return step
+
     def _walk(self, words: list[str] | tuple[str, ...], trie: _Node) -> list[Hit]:
-        """The phrases of one trie in ``words``, in one pass carrying partial matches."""
+        """The phrases of one trie in ``words``, in one pass carrying partial matches
+        (groups of nodes that started at the same word)."""
         hits: list[Hit] = []
         add = hits.append
-        root = trie.children
-        atoms_of = self._atoms
-        starts_of = self._starts.setdefault(id(trie), {})
-        active: list[tuple[_Node, int]] = []
+        steps_of = trie.steps
+        step = self._step
+        active: list[tuple[tuple[_Node, ...], int]] = []
         for j, word in enumerate(words):
-            starts = starts_of.get(word)
-            if starts is None:
-                found = [root.get(a) for a in self.atoms(word)]
-                starts = starts_of[word] = tuple(n for n in found if n is not None)
-                if len(starts_of) > 200_000:
-                    starts_of.clear()
-            if not starts and not active:
-                continue
+            try:  # a subscript, not .get(): no call on the hot path (misses are rare)
+                ends, nexts = steps_of[word]
+            except KeyError:
+                ends, nexts = step(trie, word)
             end = j + 1
-            nxt: list[tuple[_Node, int]] = []
-            for node in starts:
-                for cue in node.ends:
-                    add((cue, j, end))
-                if node.goes_on:
-                    nxt.append((node, j))
-            if active:
-                atoms = atoms_of.get(word)
-                if atoms is None:
-                    atoms = self.atoms(word)
-                for parent, start in active:
-                    step = parent.children.get
-                    for a in atoms:
-                        child = step(a)
-                        if child is not None:
-                            for cue in child.ends:
-                                add((cue, start, end))
-                            if child.goes_on:
-                                nxt.append((child, start))
-                    child = parent.any
-                    if child is not None:
-                        for cue in child.ends:
-                            add((cue, start, end))
-                        if child.goes_on:
-                            nxt.append((child, start))
-            active = nxt
+            for cue in ends:
+                add((cue, j, end))
+            if not active:
+                if nexts:
+                    active = [(nexts, j)]
+                continue
+            going: list[tuple[tuple[_Node, ...], int]] = [(nexts, j)] if nexts else []
+            for nodes, start in active:
+                for parent in nodes:
+                    try:
+                        ends, nexts = parent.steps[word]
+                    except KeyError:
+                        ends, nexts = step(parent, word)
+                    for cue in ends:
+                        add((cue, start, end))
+                    if nexts:
+                        going.append((nexts, start))
+            active = going
         return hits
 
     # -- relevance vocabularies ---------------------------------------------------------

@@ -153,6 +153,8 @@ def _cost(p: int, q: int) -> float:
 
 _COST = [[0.0] * 6] + [[_cost(p, q) for p in range(6)] for q in range(1, 6)]  # [q][p]
 _STATES = range(6)
+_PARTS_1 = range(1, 6)
+_COST_1 = _COST[1:]
 
 
 def _decode(emissions: list[list[float]], asides: list[float]) -> list[int]:
@@ -161,18 +163,28 @@ def _decode(emissions: list[list[float]], asides: list[float]) -> list[int]:
     prev = [0.0, _NEG, _NEG, _NEG, _NEG, _NEG]
     pointers: list[tuple[list[int], list[int]]] = []  # per sentence: part and previous state
     for e, aside in zip(emissions, asides, strict=True):
-        cur = [v + aside for v in prev]  # no part: the story stays where it was
-        part = [0] * 6
-        came = list(_STATES)
-        for q in range(1, 6):
-            cost = _COST[q]
-            moves = [prev[p] - cost[p] for p in _STATES]
-            best = max(moves)
-            v = best + e[q - 1]
+        # written out for the six states: this runs for every sentence of every answer
+        p0, p1, p2, p3, p4, p5 = prev
+        cur = [p0 + aside, p1 + aside, p2 + aside, p3 + aside, p4 + aside, p5 + aside]
+        part = [0, 0, 0, 0, 0, 0]  # no part: the story stays where it was
+        came = [0, 1, 2, 3, 4, 5]
+        for q, (c0, c1, c2, c3, c4, c5), score in zip(_PARTS_1, _COST_1, e, strict=True):
+            best, arg = p0 - c0, 0  # the first best predecessor wins ties
+            if p1 - c1 > best:
+                best, arg = p1 - c1, 1
+            if p2 - c2 > best:
+                best, arg = p2 - c2, 2
+            if p3 - c3 > best:
+                best, arg = p3 - c3, 3
+            if p4 - c4 > best:
+                best, arg = p4 - c4, 4
+            if p5 - c5 > best:
+                best, arg = p5 - c5, 5
+            v = best + score
             if v > cur[q]:
                 cur[q] = v
                 part[q] = q
-                came[q] = moves.index(best)
+                came[q] = arg
         pointers.append((part, came))
         prev = cur
     state = max(_STATES, key=lambda p: (prev[p], -p))

@@ -86,14 +86,17 @@ _CONTENT_STEM: dict[str, str] = {}  # word -> its stem, "" for stopwords and num
 def _content_stems_of(words: list[str]) -> list[str]:
     """Stems of the content words among ``words`` (lower-cased), in order."""
     cache = _CONTENT_STEM
+    try:  # every word seen before (the usual case): one C-level pass
+        return [st for st in map(cache.__getitem__, words) if st]
+    except KeyError:
+        pass
+    if len(cache) > 200_000:
+        cache.clear()
     out = []
     for w in words:
         st = cache.get(w)
         if st is None:
-            st = "" if w in STOPWORDS or w[0] <= "9" else stem(w)
-            if len(cache) > 200_000:
-                cache.clear()
-            cache[w] = st
+            st = cache[w] = "" if w in STOPWORDS or w[0] <= "9" else stem(w)
         if st:
             out.append(st)
     return out
@@ -531,12 +534,19 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
     the later clause ("and cut latency by 30%"), so "I built a checklist and used it on
     the next onboarding" stays whole.
     """
-    grouped = sorted((a, b, g) for c, a, b in hits if (g := _GROUPS.get(c, 0)))
-    groups = {g for _a, _b, g in grouped}
-    if len(groups) < 2 and not groups & {2, 5}:
+    grouped: list[tuple[int, int, int]] = []
+    groups: set[int] = set()
+    group_of = _GROUPS.get
+    for c, a, b in hits:  # a plain loop: this runs for every sentence
+        g = group_of(c)
+        if g:
+            grouped.append((a, b, g))
+            groups.add(g)
+    if len(groups) < 2 and 2 not in groups and 5 not in groups:
         return None  # one part only: nothing to cut off
     if _CONJ.isdisjoint(low) and _RELATIVE.isdisjoint(low) and not (1 in groups and 2 in groups):
         return None  # nothing to cut at
+    grouped.sort()
     joins: list[int] | None = None  # where conjunctions are, found when first needed
     ended: dict[int, int] = {}  # cue group -> earliest end of a hit of it seen so far
     for a, b, g in grouped:

@@ -56,10 +56,6 @@ def _prepared(description: str, indicators: tuple[str, ...], synonyms: Synonyms)
     return found
 
 
-def _weight(stem: str, common: frozenset[str]) -> float:
-    return 0.5 if stem in common else 1.0
-
-
 def score_theme(
     sentences: list[Sentence],
     description: str,
@@ -86,7 +82,7 @@ def score_theme(
             shared = stems & hit
             if not shared:
                 continue
-            w = sum(_weight(st, common) for st in shared)
+            w = len(shared) - 0.5 * len(shared & common)  # common stems count half
             if w > best_w:
                 best, best_w = s, w
         if best is None:
