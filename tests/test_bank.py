@@ -54,7 +54,9 @@ class TestDiscovery:
         (user / "my-bank.yaml").write_text(yaml.safe_dump(data))
         ids = [b.id for b, _ in list_banks(user)]
         builtin = [b.id for b, _ in list_banks()]
-        assert {"ml-problem-solving", "general-behavioural", "customer-and-projects"} <= set(builtin)
+        assert {"ml-problem-solving", "general-behavioural", "customer-and-projects"} <= set(
+            builtin
+        )
         assert ids == [*builtin, "my-bank"]  # the user's folder comes after the built-in ones
         assert get_bank("my-bank", user).title == "Mine"
 
