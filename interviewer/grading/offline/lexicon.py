@@ -118,7 +118,6 @@ class Lexicon:
         self._set_prefixes = {k: tuple(sorted(v)) for k, v in prefixes.items() if v}
         self.cue_names: set[str] = set()
         self._root = _Node()
-        self._num_root = _Node()  # phrases with a <num>: walked only where there is one
         self._literals: set[str] = set()
         self._used_sets: set[str] = set()
         self._prefixes: set[str] = set()
@@ -130,8 +129,7 @@ class Lexicon:
                     for seq in self._expand(phrase, f"{_path(name).name}: cues.{cue}[{i}]"):
                         self._insert(seq, cue)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        for root in (self._root, self._num_root):
-            _mark(root)
+        _mark(self._root)
         self._word_sets: dict[str, tuple[str, ...]] = {}
         for set_name in sorted(self._used_sets):
             for w in self.sets[set_name]:
@@ -187,7 +185,7 @@ class Lexicon:
         return spec
 
     def _insert(self, seq: tuple[str, ...], cue: str) -> None:
-        node = self._num_root if "<num>" in seq else self._root
+        node = self._root
         for atom in seq:
             if atom == "*":
                 if node.any is None:
@@ -258,11 +256,7 @@ class Lexicon:
 
     def scan(self, words: list[str] | tuple[str, ...]) -> list[Hit]:
         """Every cue phrase in ``words``: (cue, first word, one past the last word)."""
-        hits = self._walk(words, self._root)
-        # a number: a word starting with a digit (digits sort before letters) or a number word
-        if words and (min(words)[0] <= "9" or not self._numbers.isdisjoint(words)):
-            hits += self._walk(words, self._num_root)
-        return hits
+        return self._walk(words, self._root)
 
     def _step(self, node: _Node, word: str) -> tuple[tuple[str, ...], tuple[_Node, ...]]:
         """Where ``word`` leads from ``node``: the cues it completes and the nodes that go

@@ -68,7 +68,10 @@ _MEASURED = re.compile(r"[%$€£×.]|\d\s?(?:x|ms|k|m|bn)\b|[a-z]", re.IGNORECA
 _MONEY = re.compile(r"[$€£]")
 _SHARE = re.compile(r"[$€£%]|percent", re.IGNORECASE)
 _DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
-_NUMBER_START = re.compile(r"(?<![\w.])[\d$€£]")
+# A run starting with a digit or currency sign, to the end of its word ("1,000.5", "q3"
+# from its "3"): where a number may start when the character before is not part of a word
+# or a number (checked after the match: a leading look-behind would slow the scan).
+_NUMBER_START = re.compile(r"[\d$€£][\w.,]*")
 _JOIN = re.compile(
     r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
     r"to under|to below|to over|to above|to about|to around|to just|out of)\s*$",
@@ -217,10 +220,14 @@ def _numbers(text: str, words: tuple[str, ...] = ()) -> list[re.Match[str]]:
     """NUMBER matches, found fast: tried only where a digit or currency sign starts one,
     and at the number words of ``words`` (the sentence's lower-cased words)."""
     starts = []
-    for d in _NUMBER_START.finditer(text):  # not inside a word or a number ("q3", "0.5")
+    for d in _NUMBER_START.finditer(text):
         start = d.start()
-        if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
-            continue  # part of a name ("top-1", "covid-19")
+        if start:
+            before = text[start - 1]
+            if before.isalnum() or before in "_.":
+                continue  # inside a word or a number ("q3", "0.5")
+            if before == "-" and start > 1 and text[start - 2].isalpha():
+                continue  # part of a name ("top-1", "covid-19")
         starts.append(start)
     if not _NUMBER_WORDS.isdisjoint(words) or (
         "-" in text and any("-" in w and w.split("-", 1)[0] in _NUMBER_WORDS for w in words)

@@ -148,7 +148,10 @@ class Sentence:
         return [(a, b) for c, a, b in self.hits if c == cue]
 
 
-_SENT_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•\d]|\s*[A-Z])|;\s+")
+# The end mark is matched (not looked behind at: a scan that starts with a look-behind
+# tries every position) and stays with the sentence: see split_sentences.
+_SENT_BREAK = re.compile(r"[.!?][\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•\d]|\s*[A-Z])|;\s+")
+_END_MARKS = frozenset(".!?")
 LABEL = re.compile(
     r"(?:^|(?<=[\s.;]))(?:\*\*)?(situation|context|background|task|goal|action|actions|"
     r"approach|result|results|outcome|impact|lessons?(?:[ -]learn(?:ed|t))?|learnings?|"
@@ -328,6 +331,7 @@ def word_offsets(raw: str, count: int | None = None) -> list[int]:
 
 _COMMA_BEFORE = re.compile(r"[,;:–—-]\s*$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z'’-]*")
+_CAPITAL_RUN = re.compile(r"[A-Z][A-Za-z'’-]*")
 _PRONOUN_I = frozenset({"I", "I'm", "I've", "I'd", "I'll", "I’m", "I’ve", "I’d", "I’ll"})
 
 
@@ -379,7 +383,10 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
     bounds: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_BREAK.finditer(answer):
-        bounds.extend(_pieces(answer[pos : m.start()], pos))
+        end = m.start()
+        if answer[end] in _END_MARKS:
+            end += 1  # "...in a day. Then": the full stop ends the sentence
+        bounds.extend(_pieces(answer[pos:end], pos))
         pos = m.end()
     bounds.extend(_pieces(answer[pos:], pos))
     sentences: list[Sentence] = []
@@ -450,10 +457,14 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
 def _capitals(answer: str) -> list[int]:
     """Offsets of the capitalised words of ``answer`` that may be names (not "I")."""
     out = []
-    for m in _CAPITALISED.finditer(answer):
-        w = m.group(0)
-        if w not in _PRONOUN_I:
-            out.append(m.start())
+    for m in _CAPITAL_RUN.finditer(answer):  # no look-behind: the scan can skip ahead
+        i = m.start()
+        if i:
+            before = answer[i - 1]
+            if before.isalnum() or before in "_'’-":
+                continue  # inside a word ("eBay"), as _CAPITALISED's look-behind says
+        if m.group(0) not in _PRONOUN_I:
+            out.append(i)
     return out
 
 
