@@ -64,6 +64,7 @@ _RULE_SOURCES: tuple[tuple[_Trigger, str], ...] = (
         (
             ("dimension", "dimensions", "score", "scores", "categories", "criteria"),
             ("all", "every"),
+            ("5", "five", "maximum", "max", "perfect", "exemplary"),
         ),
         r"\b(?:all|every)\s+(?:the\s+)?(?:dimensions?|scores?|categories|criteria)\s+"
         r"(?:should\s+be|must\s+be|are|=|to)\s+(?:a\s+)?(?:5|five|maximum|max|perfect|exemplary)\b",
@@ -159,13 +160,26 @@ _RULE_SOURCES: tuple[tuple[_Trigger, str], ...] = (
 )
 
 
-def _lead(pattern: str) -> str | None:
-    """The literal character every match of ``pattern`` starts with, if there is one."""
-    if pattern.startswith("\\") and len(pattern) > 1 and not pattern[1].isalnum():
-        return pattern[1]
-    if pattern and pattern[0] in "<{[":
-        return pattern[0]
-    return None
+_LOOK_BEHIND = re.compile(r"^\(\?<[!=][^()]*\)")
+_REPEATED = re.compile(r"^(\\?[^\w\\(\[.^$|?*+])\{(\d+),")
+
+
+def _needs(pattern: str) -> tuple[str, ...]:
+    """Literal text every match of ``pattern`` contains: the character it starts with
+    ("<", "{", "\\[", "---" for "-{3,}", after any look-behind) and a final ":" ("grader
+    notes:"). A cheap ``in`` test on these skips the regex scan of most answers."""
+    needs: list[str] = []
+    head = _LOOK_BEHIND.sub("", pattern)
+    repeated = _REPEATED.match(head)
+    if repeated:
+        needs.append(repeated.group(1).lstrip("\\") * int(repeated.group(2)))
+    elif head.startswith("\\") and len(head) > 1 and not head[1].isalnum():
+        needs.append(head[1])
+    elif head and head[0] in "<{[":
+        needs.append(head[0])
+    if pattern.endswith(":") and not pattern.endswith("\\:"):
+        needs.append(":")
+    return tuple(needs)
 
 
 def _groups(trigger: _Trigger) -> tuple[frozenset[str], ...] | None:
@@ -178,11 +192,11 @@ def _groups(trigger: _Trigger) -> tuple[frozenset[str], ...] | None:
 
 
 _RULES = tuple(
-    (_groups(words), re.compile(p, re.MULTILINE), _lead(p)) for words, p in _RULE_SOURCES
+    (_groups(words), re.compile(p, re.MULTILINE), _needs(p)) for words, p in _RULE_SOURCES
 )
 _TOKEN = re.compile(r"[a-z]+")
-# the answer's words without a regex: everything but letters becomes a space
-_NOT_LETTERS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
+# the answer's words and numbers without a regex: everything else becomes a space
+_NOT_LETTERS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 
 def find_injection_spans(answer: str) -> list[tuple[int, int]]:
@@ -194,11 +208,15 @@ def find_injection_spans(answer: str) -> list[tuple[int, int]]:
         lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in answer)
     tokens = set(lower.translate(_NOT_LETTERS).split())
     found: list[tuple[int, int]] = []
-    for groups, rx, lead in _RULES:
-        if groups is not None and any(tokens.isdisjoint(g) for g in groups):
-            continue
-        if lead is not None and lead not in lower:
-            continue  # a cheap test first: the rule's literal first character is absent
+    for groups, rx, needs in _RULES:
+        if needs and not all(n in lower for n in needs):
+            continue  # a cheap test first: literal text the rule needs is absent
+        if groups is not None:
+            if len(groups) == 1:
+                if tokens.isdisjoint(groups[0]):
+                    continue
+            elif any(tokens.isdisjoint(g) for g in groups):
+                continue
         found.extend(m.span() for m in rx.finditer(lower) if m.end() > m.start())
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found):

@@ -324,9 +324,14 @@ def word_offsets(raw: str, count: int | None = None) -> list[int]:
     matches = list(WORD.finditer(norm))
     if count == len(matches):
         return [m.start() for m in matches]
-    low = [m.group(0).lower() for m in matches]
+    lowered = norm.lower()
+    low = WORD.findall(lowered) if len(lowered) == len(norm) else []  # again, in C
+    if len(low) != len(matches):
+        low = [m.group(0).lower() for m in matches]
     keep = _keep_mask(low)
-    return [m.start() for i, m in enumerate(matches) if keep is None or keep[i]]
+    if keep is None:
+        return [m.start() for m in matches]
+    return [m.start() for m in itertools.compress(matches, keep)]
 
 
 _COMMA_BEFORE = re.compile(r"[,;:–—-]\s*$")
