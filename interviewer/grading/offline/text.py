@@ -397,6 +397,7 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
     sentences: list[Sentence] = []
     current_label: str | None = None
     capitals = _capitals(answer)
+    scan = lex.scan
     # the whole answer lower-cased once (same offsets), its words found per sentence in it
     lowered = answer.lower().replace("’", "'")
     if len(lowered) != len(answer):
@@ -415,14 +416,15 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
             body = label_match.end()
         if lowered:
             low = WORD.findall(lowered, start + body, start + len(raw))
-            keep = _keep_mask(low) if low else None
-            if keep is not None:
-                low = [w for w, k in zip(low, keep, strict=True) if k]
+            if not (FILLERS.isdisjoint(low) and _PAIR_WORDS.isdisjoint(low)):  # rare
+                keep = _keep_mask(low)
+                if keep is not None:
+                    low = [w for w, k in zip(low, keep, strict=True) if k]
         else:
             low = _words(raw[body:] if body else raw)
         if "'s" in raw or "’s" in raw:
             low = [_no_possessive(w) for w in low]
-        hits = lex.scan(low)
+        hits = scan(low)
         cut = _clause_cut(low, hits, lex) if len(low) >= 8 else None
         if cut is None:
             sentences.append(
@@ -485,23 +487,27 @@ def _sentence(
     capitals: list[int] | None = None,
 ) -> Sentence:
     stem_list = tuple(_content_stems_of(low))
-    return Sentence(
-        index=len(out),
-        start=start,
-        end=start + len(raw),
-        text=raw,
-        words=len(low),
-        stems=frozenset(stem_list),
-        tokens=tuple(low),
-        stem_list=stem_list,
-        label=label,
-        hits=tuple(hits),
-        cues=_cue_counts(hits),
-        clause=clause,
-        proper=_proper(raw[body:] if body else raw)
+    proper = (
+        _proper(raw[body:] if body else raw)
         if capitals is None
-        else _proper_at(raw, start, body, capitals),
-        body=body,
+        else _proper_at(raw, start, body, capitals)
+    )
+    # positional: keywords cost twice as much, and this runs for every sentence
+    return Sentence(
+        len(out),  # index
+        start,
+        start + len(raw),  # end
+        raw,  # text
+        len(low),  # words
+        frozenset(stem_list),  # stems
+        tuple(low),  # tokens
+        stem_list,
+        label,
+        tuple(hits),
+        _cue_counts(hits),  # cues
+        clause,
+        proper,
+        body,
     )
 
 
@@ -566,17 +572,22 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
     joins: list[int] | None = None  # where conjunctions are, found when first needed
     ended: dict[int, int] = {}  # cue group -> earliest end of a hit of it seen so far
     for a, b, g in grouped:
-        # an earlier part, or (among action, result and lesson) any other part: "I now do X,
-        # and the team adopted it" holds a lesson and a result
-        earlier = [end for k, end in ended.items() if k < g or (k != g and k >= 3 and g >= 3)]
-        ended[g] = min(ended.get(g, b), b)
-        if g in (2, 5) and not earlier and low[a] in ("i", "we", "my"):
+        # where the first hit of an earlier part ended, or (among action, result and lesson)
+        # of any other part: "I now do X, and the team adopted it" holds a lesson and a result
+        earliest = -1
+        for k, end in ended.items():
+            if (k < g or (k != g and k >= 3 and g >= 3)) and (earliest < 0 or end < earliest):
+                earliest = end
+        seen = ended.get(g)
+        if seen is None or b < seen:
+            ended[g] = b
+        if g in (2, 5) and earliest < 0 and low[a] in ("i", "we", "my"):
             # "X failed because Y, and I learned Z", "X cost too much, and I was asked to
             # fix it": the lesson or the task stands apart from what came before
-            earlier = [4]
-        if not earlier or min(earlier) > a:
+            earliest = 4
+        if earliest < 0 or earliest > a:
             continue
-        start = max(min(earlier), 3)
+        start = max(earliest, 3)
         if joins is None:
             joins = [i for i, w in enumerate(low) if w in _CONJ or w in _RELATIVE]
         conj = [
