@@ -21,6 +21,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from interviewer.core.rubric import Rubric
 from interviewer.grading.offline.feedback import Templates
@@ -58,15 +59,17 @@ def unsupported_language(text: str, lex: Lexicon, sentences: list[Sentence] | No
                 return True
         words = _UWORD.findall(text.lower().replace("’", "'"))
     elif sentences is not None:
-        words = [t for s in sentences for t in s.tokens if t[0] > "9"]
+        words = list(itertools.chain.from_iterable(s.tokens for s in sentences))
     else:
         words = _UWORD.findall(text.lower())
-    if len(words) < rules.min_words:
+    # numbers are not words of any language (counted in C: map over first characters)
+    n = len(words) - sum(map(str.isdigit, map(itemgetter(0), words)))
+    if n < rules.min_words:
         return False
-    en = sum(map(lex.english.__contains__, words)) / len(words)
+    en = sum(map(lex.english.__contains__, words)) / n
     if en > rules.max_english_share:
         return False
-    return sum(map(lex.other_languages.__contains__, words)) / len(words) >= rules.min_other_share
+    return sum(map(lex.other_languages.__contains__, words)) / n >= rules.min_other_share
 
 
 # -- relevance ----------------------------------------------------------------------------
@@ -157,8 +160,8 @@ def _hedge_i(tokens: tuple[str, ...]) -> int:
 def answer_stats(sentences: list[Sentence], topic: Topic) -> AnswerStats:
     """Counts over the answer without fillers ("um", "you know", "I mean" are not words)."""
     # the whole answer's words and stems at once: a few passes in C, not one per sentence
-    tokens = [t for s in sentences for t in s.tokens]
-    stem_list = [st for s in sentences for st in s.stem_list]
+    tokens = list(itertools.chain.from_iterable(s.tokens for s in sentences))
+    stem_list = list(itertools.chain.from_iterable(s.stem_list for s in sentences))
     used = set(stem_list)
     words, content = len(tokens), len(stem_list)
     q_words = sum(map(topic.question.__contains__, stem_list))
