@@ -146,6 +146,10 @@ _NUM_CUES = frozenset(
 )
 
 
+_STANDIN = frozenset({"num_effort", "num_team"})
+_CHANGED = frozenset({"num_outcome", "num_worse", "num_compare"})
+
+
 @dataclass(slots=True)
 class FoundMetric:
     """A number as written, the phrase it sits in and the role it plays."""
@@ -478,6 +482,7 @@ def extract_metrics(
             )
         else:  # no cue frames a number here: the words' places are not needed
             offsets = []
+        aim = "task" in s.cues
         breaks = [m.span() for m in _CLAUSE_BREAK.finditer(low)]
         starts = [a for a, _b in breaks]
         ends = [b for _a, b in breaks]
@@ -496,25 +501,25 @@ def extract_metrics(
             worse = "num_worse" in frames or (
                 joined and _worse(value, s.tokens[max(0, lo - 8) : lo], lex)
             )
-            aim = "task" in s.cues
             role, adverse = _role(frames, part, after_action, value, joined, worse, aim)
             bare = value.strip()
+            # positional (keywords cost twice as much), in the order of the fields
             metric = FoundMetric(
-                value=value,
-                phrase=_phrase(text, starts, ends, start, end, s.body),
-                role=role,
-                sentence=s,
-                start=start,
-                end=end,
-                measured=joined or _is_measured(bare),
-                joined=joined,
-                adverse=adverse,
-                standin=role == "effort" and bool(frames & {"num_effort", "num_team"}),
-                changed=joined or bool(frames & {"num_outcome", "num_worse", "num_compare"}),
-                took="num_took" in frames,
-                dated="num_date" in frames,
-                framed=bool(frames) or _LENGTH.match(bare) is not None,
-                business=_business(window, value, lex),
+                value,
+                _phrase(text, starts, ends, start, end, s.body),  # phrase
+                role,
+                s,  # sentence
+                start,
+                end,
+                joined or _is_measured(bare),  # measured
+                joined,
+                adverse,
+                role == "effort" and not frames.isdisjoint(_STANDIN),  # standin
+                joined or not frames.isdisjoint(_CHANGED),  # changed
+                "num_took" in frames,  # took
+                "num_date" in frames,  # dated
+                bool(frames) or _LENGTH.match(bare) is not None,  # framed
+                _business(window, value, lex),  # business
             )
             found.append(metric)
     _compared(found, roles, first_action)

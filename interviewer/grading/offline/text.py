@@ -559,8 +559,8 @@ def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int
     grouped: list[tuple[int, int, int]] = []
     groups: set[int] = set()
     group_of = _GROUPS.get
-    for c, a, b in hits:  # a plain loop: this runs for every sentence
-        g = group_of(c)
+    for cue_name, a, b in hits:  # a plain loop: this runs for every sentence
+        g = group_of(cue_name)
         if g:
             grouped.append((a, b, g))
             groups.add(g)
