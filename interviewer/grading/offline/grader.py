@@ -142,7 +142,9 @@ class OfflineGrader:
             for dim in STAR_DIMENSIONS
         }
         reflective = star["lessons_learned"].score >= 3
-        themes = [self._theme(d, sentences, cap, reflective) for d in rubric.themes]
+        # themes are shown by the story: asides and padding (no STAR part) do not count
+        story = [s for s, role in zip(sentences, seg.roles, strict=True) if role] or sentences
+        themes = [self._theme(d, story, cap, reflective) for d in rubric.themes]
 
         supported = sum(1 for g in star.values() if g.score >= 2)
         if supported < 3 or {Flag.TOO_SHORT, Flag.OFF_TOPIC, Flag.NON_ANSWER} & set(flags):

@@ -276,7 +276,13 @@ def score_lessons(seg: Segments) -> Scored:
     words = sum(s.words for s in sents)
     own: set[str] = set().union(*(s.stems for s in sents))
     mine = set(sents)
-    story: set[str] = set().union(*(s.stems for s in seg.sentences if s not in mine))
+    story: set[str] = set().union(  # the rest of the story (asides and padding are not)
+        *(
+            s.stems
+            for s, role in zip(seg.sentences, seg.roles, strict=True)
+            if role and s not in mine
+        )
+    )
     shared = own & story
     cliche = _any(sents, "cliche")
     practice = _any(sents, "practice") or _any(sents, "team_practice")

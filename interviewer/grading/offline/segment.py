@@ -45,6 +45,7 @@ _LABEL = 5.0  # an explicit label outweighs any cue
 _LABEL_GOES_ON = 1.5  # ... and the sentences after it, unless a strong cue says otherwise
 _ASIDE = 3.0  # "that's it", "I can't think of a time": outside the story
 _NO_CUE = -0.1  # a sentence with no cue continues the part before it
+_PADDING = 1.0  # "it was a busy period": outside the story unless a stronger cue says so
 _NEG = float("-inf")
 
 
@@ -213,7 +214,7 @@ def segment(sentences: list[Sentence]) -> Segments:
             seg.unclassified += 1
         aside = "meta" in s.cues or "non_answer" in s.cues
         emissions.append(scores)
-        asides.append(_ASIDE if aside else _NO_CUE)
+        asides.append(_ASIDE if aside else _PADDING if "padding" in s.cues else _NO_CUE)
     if n > 1 and not seg.labelled:
         first = emissions[0]
         if first[0] and first[1] and any(e[1] >= first[1] for e in emissions[1:4]):
