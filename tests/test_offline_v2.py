@@ -587,3 +587,74 @@ def test_strong_stories_from_every_field_score_high(answer: str, qid: str, bank:
     g = grade(answer, qid, bank)
     assert g.overall >= 70, g.scores()
     assert not {Flag.OFF_TOPIC, Flag.GENERIC, Flag.NON_ANSWER, Flag.HYPOTHETICAL} & set(g.flags)
+
+
+# -- later findings: the same observations, in more wordings --------------------------------
+
+
+def test_an_opening_that_names_the_role_sets_the_scene_when_a_task_follows() -> None:
+    answer = (
+        "I was the project manager for moving a dental practice's paper records onto a new "
+        "booking system. The two senior dentists wanted opposite things from it. I had to get "
+        "one design agreed within six weeks, because the old system's licence ended in March. "
+        "I met each dentist separately and listed what they needed the screens to do. The new "
+        "system went live a week early."
+    )
+    parts = roles(answer)
+    first = next(iter(parts))
+    assert parts[first] == "situation"
+    assert "task" in parts.values()
+    g = grade(answer, "q4", CUSTOMER)
+    assert g.situation.score >= 3 and g.task.score >= 4
+
+
+def test_a_mood_or_a_hedged_outcome_is_not_a_concrete_result() -> None:
+    base = (
+        "I volunteer on the front desk of an animal shelter, and one Saturday a man came in "
+        "furious because his application to adopt a dog had been turned down. I asked him to "
+        "sit with me in the side room, went through the reasons with him and showed him two "
+        "smaller dogs that would suit his flat. "
+    )
+    mood = grade(base + "He calmed down and left much happier than he arrived.", "q1", CUSTOMER)
+    assert mood.result.score <= 1, mood.result
+    hedged = grade(base + "I think he even came back the week after.", "q1", CUSTOMER)
+    assert hedged.result.score == 2, hedged.result
+    assert "hedged" in hedged.result.feedback
+    # "two smaller dogs" describes what was shown; it measures nothing
+    assert metric_roles(base + "He adopted one of them.")["two"] != "outcome"
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        "I opened 13 accounts, short of my target, though the small clinics ordered more.",
+        "Only 2 of the 46 booked diners cancelled, and no staff were affected.",
+        "Within a month the tally showed 24 of 28 students answering, against 6 before.",
+    ],
+)
+def test_results_told_against_the_aim_or_by_what_did_not_happen(result: str) -> None:
+    answer = (
+        "As a new sales representative for a dental supplies company, I set myself the goal of "
+        "opening 20 new clinic accounts in my first quarter. I called clinics from a purchased "
+        "list and visited those that agreed to meet, then switched to small new clinics "
+        "halfway through because the large ones already had suppliers. " + result
+    )
+    parts = roles(answer)
+    last = [text for text in parts if text.startswith(result.split(",")[0][:20])]
+    assert last and parts[last[0]] == "result", parts
+
+
+def test_padding_after_the_story_adds_nothing() -> None:
+    padding = (
+        " Anyway, that is roughly how it went, as far as I can remember now. So yes, that is "
+        "more or less the story. It was a busy period and there was a lot going on at the "
+        "time, as there usually is in that kind of job, with the usual meetings and emails."
+    )
+    for answer, qid, bank in ((RETAIL, "q1", CUSTOMER), (NURSING, "q2", GENERAL)):
+        plain, padded = grade(answer, qid, bank), grade(answer + padding, qid, bank)
+        assert padded.overall <= plain.overall
+        assert padded.scores() == plain.scores() or all(
+            padded.scores()[k] <= v for k, v in plain.scores().items()
+        )
+        parts = roles(answer + padding)
+        assert parts["So yes, that is more or less the story."] is None

@@ -197,7 +197,7 @@ def _concrete_outcome(s: Sentence, outcome_ids: set[int]) -> bool:
         return True
     if "hedge" in c and "result_done" not in c:
         return False  # "I think they even left a decent review": not known to have happened
-    if "concrete_outcome" in c or "reaction" in c:
+    if "concrete_outcome" in c or "reaction" in c or "result_aim" in c:
         return True
     if "result_done" in c and "hedge" not in c:
         return True  # "we reopened on the planned date", "no errors since"

@@ -119,6 +119,8 @@ def part_scores(s: Sentence, position: float, first: bool) -> list[float]:
         # what changed ("I cut latency by 30%")
         if "num_outcome" not in c:
             scores[3] *= 0.6
+    if "result_aim" in c:  # "I opened 13 accounts, short of my target": how it ended
+        scores[3] += 2.0
     else:
         if "symptom" in c:
             scores[0] += 0.3 * min(c["symptom"], 2)

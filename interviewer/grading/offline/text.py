@@ -520,6 +520,7 @@ _RESULT_CUES = frozenset(
         "result",
         "result_done",
         "num_outcome",
+        "result_aim",
         "lasting",
         "vague_outcome",
         "concrete_outcome",
