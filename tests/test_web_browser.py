@@ -248,6 +248,7 @@ _WIDEST = """() => {
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_load_state("load")  # not while the page is still being replaced
     found = page.evaluate(_WIDEST)
     assert found["scroll"] <= found["inner"], found
     assert found["wide"] == [], found
