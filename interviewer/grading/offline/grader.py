@@ -324,12 +324,11 @@ class OfflineGrader:
         return out
 
     def _flag_text(self, flag: str) -> str:
-        target = answer_target()
-        return fill(
-            self.templates.improvements.flags.get(flag, ""),
-            target_words=target.words_text,
-            target_minutes=target.minutes_text,
-        )
+        text = self.templates.improvements.flags.get(flag, "")
+        if "target_" not in text:  # "$target_words", "${target_minutes}"
+            return text
+        target = answer_target()  # the one length target (star.yaml), read when used
+        return fill(text, target_words=target.words_text, target_minutes=target.minutes_text)
 
     def _improvements(
         self,
