@@ -203,7 +203,9 @@ def _concrete_outcome(s: Sentence, outcome_ids: set[int]) -> bool:
         return True  # "we reopened on the planned date", "no errors since"
     if "vague_outcome" in c or "hedge" in c:
         return False
-    return "result_verb" in c
+    # a change that lasted ("the council later used our plan as the template"), unless
+    # the sentence only claims success ("it was a success and they kept using it")
+    return "result_verb" in c or "lasting" in c
 
 
 _OUTCOME_CUES = frozenset({"concrete_outcome", "reaction", "result_verb"})
@@ -291,7 +293,11 @@ def score_lessons(seg: Segments) -> Scored:
         return Scored(1, sents[:1], ["specific"])
     if not reflective and words < 8:
         return Scored(1, sents[:1], ["specific"])
-    if (cliche and not practice) or len(own) < 5 or not shared or words < 8:
+    # tied to this story: words it shares with the story, or enough specific words of its
+    # own ("I should have had a backup venue booked from the start")
+    distinct = len(own - _generic_stems(load_lexicon()))
+    specific = bool(shared) or distinct >= (3 if practice else 5)
+    if (cliche and not practice) or len(own) < 5 or not specific or words < 8:
         return Scored(2, sents[:2], ["specific"])
     if not practice:
         return Scored(3, _top(sents, 2), ["practice"])
