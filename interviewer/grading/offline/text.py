@@ -404,12 +404,13 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
         lowered = ""
     for start, end in bounds:
         raw = answer[start:end]
-        lead = len(raw) - len(raw.lstrip())
-        start += lead
-        raw = raw.strip()
+        stripped = raw.lstrip()
+        start += len(raw) - len(stripped)
+        raw = stripped.rstrip()
         if not raw:
             continue
-        label_match = LABEL.match(raw) if (":" in raw[:40] or "- " in raw[:40]) else None
+        head = raw[:40]
+        label_match = LABEL.match(raw) if (":" in head or "- " in head) else None
         body = 0
         if label_match:
             current_label = _label_dim(label_match.group(1))
