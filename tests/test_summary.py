@@ -4,6 +4,8 @@ the batch table show the same averages, weakest part and level meanings."""
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,35 @@ def levels_of(rubric, dim: str) -> str:  # type: ignore[no-untyped-def]
 )  # fmt: skip
 def test_counts_read_right(n: int, word: str, expected: str) -> None:
     assert plural(n, word) == expected
+
+
+def test_the_terminal_scorecard_wraps_level_meanings_without_cutting_them() -> None:
+    from interviewer.cli.scorecard import INDENT, print_scorecard
+    from interviewer.core.records import AnswerRecord, QuestionView
+    from interviewer.core.rubric import build_rubric
+
+    bank = get_bank()
+    rubric = build_rubric(bank, "q1")
+    grade = make_grade(3, action=2)
+    answer = AnswerRecord(
+        id=1, session_id="s", question_id="q1", prompt="Q?", text="An answer.",
+        created_at="2026-01-01T00:00:00+00:00",
+        grades=[{"id": 1, "answer_id": 1, "created_at": "2026-01-01T00:00:01+00:00",
+                 "grade": grade}],
+    )  # fmt: skip
+    out = Console(file=io.StringIO(), width=80)
+    print_scorecard(out, bank.question("q1"), QuestionView(question_id="q1", answer=answer), rubric)
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert all(len(line) <= 80 for line in lines)
+    text = " ".join(line.strip() for line in lines)
+    meaning = rubric.dimension("action").levels[2].split(". ")[0].rstrip(".")
+    assert meaning in text
+    assert not re.search(r"[a-z]\.\.\.", text)  # no description cut with "..." (bars are ##...)
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Action "))
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" " * INDENT):
+            break
+        block.append(line)
+    # full lines of the room left (80 - INDENT), not a word or two each
+    assert len(block) == len(textwrap.wrap(meaning, 80 - INDENT))

@@ -21,6 +21,9 @@ def bar(score: int, fancy: bool) -> str:
     return full * score + empty * (5 - score)
 
 
+INDENT = 34  # columns taken by "  Situation           ####. 4/5  " before the meaning
+
+
 def shorten(meaning: str, width: int = 80) -> str:
     """The first sentence of a level's anchor, wrapped (not cut) to the terminal's width.
 
@@ -29,8 +32,8 @@ def shorten(meaning: str, width: int = 80) -> str:
     import textwrap
 
     first = meaning.split(". ")[0].rstrip(".")
-    room = max(30, width - 34)  # what is left after the name, the bar and the score
-    return textwrap.fill(first, room, subsequent_indent=" " * 34)
+    room = max(30, width - INDENT)  # what is left after the name, the bar and the score
+    return ("\n" + " " * INDENT).join(textwrap.wrap(first, room))
 
 
 def _colour(score: int) -> str:
