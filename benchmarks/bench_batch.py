@@ -47,20 +47,26 @@ def write_input(folder: Path, n: int = N, answer: str = ANSWER) -> Path:
     return path
 
 
+def _use_stub(server: StubServer, folder: Path) -> None:
+    """Point the LLM grader at the stub server, with a fresh cache folder."""
+    from interviewer.core.settings import get_settings
+
+    os.environ.update(
+        OPENAI_API_KEY="bench-key",
+        OPENAI_BASE_URL=server.base_url,
+        INTERVIEWER_CACHE_DIR=str(folder / "cache"),
+        INTERVIEWER_GRADER="llm",
+    )
+    get_settings.cache_clear()
+
+
 def large_run(latency: float, n: int = 1000, concurrency: int = 100) -> tuple[float, float]:
     """(wall seconds, client CPU seconds) for N long answers, cache off."""
     from interviewer.batch.command import grade_file
-    from interviewer.core.settings import get_settings
 
     with tempfile.TemporaryDirectory() as tmp, StubServer(latency) as server:
         folder = Path(tmp)
-        os.environ.update(
-            OPENAI_API_KEY="bench-key",
-            OPENAI_BASE_URL=server.base_url,
-            INTERVIEWER_CACHE_DIR=str(folder / "cache"),
-            INTERVIEWER_GRADER="llm",
-        )
-        get_settings.cache_clear()
+        _use_stub(server, folder)
         src = write_input(folder, n, LONG_ANSWER)
         cpu, start = time.process_time(), time.perf_counter()
         grade_file(src, out=folder / "a.jsonl", concurrency=concurrency, quiet=True,
@@ -73,17 +79,10 @@ def large_run(latency: float, n: int = 1000, concurrency: int = 100) -> tuple[fl
 def one_run(latency: float, cache: bool) -> tuple[float, int, int]:
     """Seconds for the whole batch, requests sent on the first and on a second run."""
     from interviewer.batch.command import grade_file
-    from interviewer.core.settings import get_settings
 
     with tempfile.TemporaryDirectory() as tmp, StubServer(latency) as server:
         folder = Path(tmp)
-        os.environ.update(
-            OPENAI_API_KEY="bench-key",
-            OPENAI_BASE_URL=server.base_url,
-            INTERVIEWER_CACHE_DIR=str(folder / "cache"),
-            INTERVIEWER_GRADER="llm",
-        )
-        get_settings.cache_clear()
+        _use_stub(server, folder)
         src = write_input(folder)
         start = time.perf_counter()
         grade_file(src, out=folder / "a.jsonl", concurrency=CONCURRENCY, quiet=True,
