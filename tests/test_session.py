@@ -316,3 +316,15 @@ def test_among_limits_random_and_theme_picks(bank) -> None:
     assert sorted(picked) == ["q2", "q7"]
     with pytest.raises(NotFoundError):
         select_questions(bank, theme="pivot-checkpoints", among=["q1"])
+
+
+def test_a_follow_up_asks_for_a_number_when_only_effort_numbers_were_given() -> None:
+    from interviewer.core.grade import Metric
+    from interviewer.engine.followups import weak_part
+
+    grade = make_grade(4)
+    effort = Metric(value="14 months", measures="tickets reviewed", role="effort")
+    grade.quantified_results.metrics[:] = [effort]
+    assert weak_part(grade) == "quantified_results"
+    grade.quantified_results.metrics.append(Metric(value="30%", measures="drop", role="outcome"))
+    assert weak_part(grade) is None

@@ -56,9 +56,10 @@ def print_scorecard(out: Console, question: Question, view: QuestionView, rubric
             f"  {row.name:<19} [{colour}]{bar(row.score, fancy)}[/{colour}]"
             f" {row.score}/5  [dim]{escape(shorten(row.meaning, out.width))}[/dim]"
         )
-    if grade.quantified_results.metrics:
-        found = "; ".join(f"{m.value} ({m.measures})" for m in grade.quantified_results.metrics)
-        out.print(f"  [dim]Numbers found:[/dim] {escape(found)}")
+    outcomes = [m for m in grade.quantified_results.metrics if m.role in ("", "outcome")]
+    if outcomes:
+        found = "; ".join(f"{m.value} ({m.measures})" for m in outcomes)
+        out.print(f"  [dim]Outcome numbers:[/dim] {escape(found)}")
     if grade.themes:
         themes = ", ".join(f"{t.theme} {t.score}/5" for t in grade.themes)
         out.print(f"  [dim]Key themes:[/dim] {escape(themes)}")

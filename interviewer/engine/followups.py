@@ -42,7 +42,8 @@ def weak_part(grade: Grade) -> str | None:
     weakest = min(STAR_DIMENSIONS, key=lambda d: star[d].score)
     if star[weakest].score <= WEAK:
         return weakest
-    if not grade.quantified_results.metrics:
+    # the offline grader lists every number with its role; the LLM's have none (outcomes)
+    if not any(m.role in ("", "outcome") for m in grade.quantified_results.metrics):
         return "quantified_results"
     return None
 
