@@ -97,7 +97,7 @@ class SessionRecord(BaseModel):
     id: str
     bank_id: str
     question_ids: list[str]
-    mode: Literal["typed", "voice", "scripted", "web"] = "typed"
+    mode: Literal["typed", "voice", "scripted", "web", "debrief"] = "typed"
     grader: str
     started_at: datetime
     finished_at: datetime | None = None
