@@ -87,10 +87,41 @@ def m003_sessions_by_start(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_unfinished ON sessions(started_at) WHERE finished_at IS NULL")
 
 
+def m004_stories(db: sqlite3.Connection) -> None:
+    """The story bank: stories as records of their own (found in answers, made by the user,
+    or read from a file) and which main answer tells which story. An answer placed in a
+    story stays there, so a user's merge, split or rename survives later detection."""
+    db.execute(
+        "CREATE TABLE stories (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,"
+        " source TEXT NOT NULL CHECK (source IN ('detected', 'user', 'file')),"
+        " text TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE story_answers (answer_id INTEGER PRIMARY KEY"
+        " REFERENCES answers(id) ON DELETE CASCADE,"
+        " story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE)"
+    )
+    db.execute("CREATE INDEX story_answers_story ON story_answers(story_id)")
+
+
+def m005_reviews(db: sqlite3.Connection) -> None:
+    """Coaches' reviews of answers, beside the grades (never replacing them). A coach's
+    review again is a new row: the newest per reviewer is shown, older ones are kept."""
+    db.execute(
+        "CREATE TABLE reviews (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,"
+        " reviewer TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " review TEXT NOT NULL)"  # JSON of interviewer.core.review.Review
+    )
+    db.execute("CREATE INDEX reviews_answer ON reviews(answer_id, id)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_one_answer_per_slot,
     m003_sessions_by_start,
+    m004_stories,
+    m005_reviews,
 ]
 
 
