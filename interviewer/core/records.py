@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from interviewer.core.grade import Grade
+from interviewer.core.review import Review
 
 AnswerStatus = Literal["ungraded", "graded", "failed", "untranscribed"]
 # The one definition of "pending work", used by resume, regrade, practice and the web app:
@@ -50,6 +51,8 @@ class AnswerRecord(BaseModel):
     audio_path: str | None = None
     delivery: dict[str, Any] | None = None
     grades: list[GradeRecord] = Field(default_factory=list, description="oldest first")
+    # coaches' reviews of a main answer, beside its grades: each coach's newest
+    reviews: list[Review] = Field(default_factory=list)
 
     @property
     def latest(self) -> Grade | None:

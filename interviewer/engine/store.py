@@ -32,6 +32,7 @@ from interviewer.core.records import (
 from interviewer.core.redaction import redact
 from interviewer.engine import migrations, sqlite
 from interviewer.engine.migrations import MIGRATIONS, migrate
+from interviewer.engine.reviews import answer_reviews
 from interviewer.engine.sqlite import now, parse_time, transaction
 from interviewer.engine.summaries import (
     NEWEST_FIRST,
@@ -357,6 +358,7 @@ class Store:
                 f" WHERE a.session_id IN ({marks}) ORDER BY g.id",
                 ids,
             ).fetchall()
+            reviews = answer_reviews(self.db, ids)
         grades: dict[int, list[GradeRecord]] = {}
         for g in grows:
             grades.setdefault(g["answer_id"], []).append(
@@ -385,6 +387,7 @@ class Store:
                     audio_path=a["audio_path"],
                     delivery=json.loads(a["delivery"]) if a["delivery"] else None,
                     grades=grades.get(a["id"], []),
+                    reviews=reviews.get(a["id"], []),
                 )
             )
         return [

@@ -1,0 +1,163 @@
+"""Coaches' reviews: stored beside the grades, one current review per coach, checked
+against the answer's rubric, read leniently, and shown in the candidate's reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from interviewer.core.bank import get_bank
+from interviewer.core.errors import DataError, NotFoundError
+from interviewer.core.review import Review, load_stored_review, reviewed_grade
+from interviewer.engine.reviews import review_answer, review_versions
+from interviewer.engine.store import Store
+from tests.review_helpers import BANK, graded_session
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "s.sqlite3"
+
+
+def _review(db: Path, sid: str, answer: str, reviewer: str, **kw: object) -> Review:
+    with Store.open(db) as store:
+        session = store.get_session(sid)
+        return review_answer(store, session, get_bank(BANK), answer, reviewer, **kw)  # type: ignore[arg-type]
+
+
+# --- storing ---------------------------------------------------------------------------
+
+
+def test_a_review_is_stored_beside_the_grade_and_read_back(db: Path) -> None:
+    sid = graded_session(db)
+    _review(db, sid, "q1", "Ana Ruiz", scores={"result": 2, "data-quality": 4},
+            comments={"result": "Say what the 9% meant for the business."},
+            note="Strong story; tighten the ending.")  # fmt: skip
+    with Store.open(db) as store:
+        view = store.get_session(sid).questions()[0]
+    assert len(view.answer.grades) == 1  # the grade is untouched
+    assert view.grade is not None and view.grade.result.score == 4
+    [review] = view.answer.reviews
+    assert review.reviewer == "Ana Ruiz"
+    assert review.scores == {"result": 2, "data-quality": 4}
+    assert review.comments["result"] == "Say what the 9% meant for the business."
+    assert review.note == "Strong story; tighten the ending."
+    assert review.created_at.tzinfo is not None
+
+
+def test_two_coaches_are_both_kept_in_the_order_they_reviewed(db: Path) -> None:
+    sid = graded_session(db)
+    _review(db, sid, "q1", "Ana", scores={"task": 3})
+    _review(db, sid, "q1", "Ben", scores={"task": 5}, note="Fine by me.")
+    with Store.open(db) as store:
+        reviews = store.get_session(sid).questions()[0].answer.reviews
+    assert [(r.reviewer, r.scores) for r in reviews] == [("Ana", {"task": 3}), ("Ben", {"task": 5})]
+
+
+def test_the_same_coach_again_adds_a_version_and_the_newest_is_shown(db: Path) -> None:
+    sid = graded_session(db)
+    first = _review(db, sid, "q1", "Ana", scores={"task": 3}, comments={"task": "Whose job?"})
+    # " ana " is the same coach; a score not given again is kept from the earlier version
+    _review(db, sid, "q1", " ana ", scores={"result": 1})
+    with Store.open(db) as store:
+        [current] = store.get_session(sid).questions()[0].answer.reviews
+        versions = review_versions(store, first.answer_id)
+    assert current.scores == {"task": 3, "result": 1}
+    assert current.comments == {"task": "Whose job?"}
+    assert [v.scores for v in versions] == [{"task": 3}, {"task": 3, "result": 1}]
+
+
+def test_a_review_can_name_the_answer_by_its_id(db: Path) -> None:
+    sid = graded_session(db)
+    with Store.open(db) as store:
+        answer_id = store.get_session(sid).questions()[1].answer.id
+    review = _review(db, sid, str(answer_id), "Ana", note="Tell me how it ended.")
+    assert review.answer_id == answer_id
+
+
+# --- bad input -------------------------------------------------------------------------
+
+
+def test_a_dimension_the_rubric_does_not_have_is_refused_naming_the_valid_ones(db: Path) -> None:
+    sid = graded_session(db)
+    with pytest.raises(DataError) as err:
+        _review(db, sid, "q1", "Ana", scores={"scrappiness": 3})  # a theme of other questions
+    message = str(err.value)
+    assert "'scrappiness'" in message and "q1" in message
+    assert "valid: situation, task, action, result, quantified_results, lessons_learned" in message
+    assert "systematic-debugging, data-quality" in message
+    with Store.open(db) as store:  # nothing was saved
+        assert store.get_session(sid).questions()[0].answer.reviews == []
+
+
+def test_a_score_off_the_scale_and_an_empty_review_are_refused(db: Path) -> None:
+    sid = graded_session(db)
+    with pytest.raises(DataError, match=r"scores: result: score 7 is outside the 0-5 scale"):
+        _review(db, sid, "q1", "Ana", scores={"result": 7})
+    with pytest.raises(DataError, match="the review is empty"):
+        _review(db, sid, "q1", "Ana", comments={"result": "   "})
+    with pytest.raises(DataError, match="reviewer"):
+        _review(db, sid, "q1", "   ", note="Who am I?")
+
+
+def test_an_unknown_answer_lists_the_answers_there_are(db: Path) -> None:
+    sid = graded_session(db)
+    with pytest.raises(NotFoundError, match=r"no answer 'q9' \(answers: q1 \(answer \d+\), q7"):
+        _review(db, sid, "q9", "Ana", note="?")
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def test_a_stored_review_is_read_leniently_and_a_newer_one_refused(db: Path) -> None:
+    stored = {"reviewer": "Ana", "created_at": "2026-01-02T10:00:00+00:00", "answer_id": 3,
+              "scores": {"task": 2}, "mood": "cheerful"}  # fmt: skip
+    review = load_stored_review(json.dumps(stored))
+    assert review.scores == {"task": 2} and review.note == ""
+    with pytest.raises(DataError, match=r"review 9: written by a newer interviewer"):
+        load_stored_review({**stored, "schema_version": 99}, "review 9")
+
+
+def test_a_database_from_before_reviews_gets_the_table(db: Path) -> None:
+    sid = graded_session(db)
+    raw = sqlite3.connect(db)
+    raw.execute("DROP TABLE reviews")
+    raw.execute("DELETE FROM _migrations WHERE name = 'm005_reviews'")
+    raw.commit()
+    raw.close()
+    from interviewer.engine import store as store_mod
+
+    store_mod._READY.clear()
+    _review(db, sid, "q1", "Ana", scores={"task": 1})
+    with Store.open(db) as store:
+        assert store.get_session(sid).questions()[0].answer.reviews[0].scores == {"task": 1}
+
+
+# --- the coach's view of a grade ---------------------------------------------------------
+
+
+def test_the_coaches_view_takes_their_mean_score_and_recomputes_the_overall(db: Path) -> None:
+    sid = graded_session(db)
+    with Store.open(db) as store:
+        grade = store.get_session(sid).questions()[0].grade
+    assert grade is not None
+    now = datetime.now(UTC)
+    ana = Review(reviewer="Ana", created_at=now, answer_id=1, scores={"result": 1, "task": 2})
+    ben = Review(reviewer="Ben", created_at=now, answer_id=1, scores={"result": 2})
+    seen = reviewed_grade(grade, [ana, ben])
+    # result: mean of 1 and 2 = 1.5, rounded half up to 2; task: Ana's 2; the rest unchanged
+    assert seen.result.score == 2 and seen.task.score == 2
+    assert seen.situation.score == grade.situation.score
+    # the overall moves by the weighted change: read the weights from the rubric
+    from interviewer.core.rubric import build_rubric
+
+    rubric = build_rubric(get_bank(BANK), "q1")
+    weights = {d.id: d.weight for d in rubric.dimensions}
+    change = weights["result"] * (2 - grade.result.score) + weights["task"] * (2 - grade.task.score)
+    expected = grade.overall + 100 * change / (5 * sum(weights.values()))
+    assert abs(seen.overall - expected) <= 1  # both sides rounded once
+    assert grade.result.score == 4  # the grade itself is not changed
