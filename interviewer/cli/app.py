@@ -17,6 +17,7 @@ from interviewer.cli.commands import grade as grade_cmd
 from interviewer.cli.commands import importer as import_cmd
 from interviewer.cli.commands import practice as practice_cmd
 from interviewer.cli.commands import report as report_cmd
+from interviewer.cli.commands import review as review_cmd
 from interviewer.cli.commands import serve as serve_cmd
 from interviewer.cli.commands import voice as voice_cmd
 from interviewer.core.errors import InterviewerError
@@ -70,6 +71,7 @@ app.command("eval")(eval_cmd.eval_suite)
 app.command("report")(report_cmd.report)
 app.command("history")(report_cmd.history)
 app.command("coach")(report_cmd.coach)
+app.command("review")(review_cmd.review)
 app.command("transcribe")(voice_cmd.transcribe)
 app.command("speak")(voice_cmd.speak)
 

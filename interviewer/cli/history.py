@@ -8,7 +8,8 @@ from interviewer.views.history import reused_stories, summarise, trends
 from interviewer.views.report.model import LABELS
 
 
-def print_history(sessions: list[SessionRecord]) -> None:
+def print_history(sessions: list[SessionRecord], by: str = "grader") -> None:
+    """``by`` "coach": averages and trends use the coaches' scores wherever a coach gave one."""
     from interviewer.ui import console, print_table
 
     out = console()
@@ -16,14 +17,19 @@ def print_history(sessions: list[SessionRecord]) -> None:
         out.print("No sessions yet: start one with `interviewer practice`.")
         return
     short = dict(zip(STAR_DIMENSIONS, ("S", "T", "A", "R", "Q", "L"), strict=True))
+    reviewed = {s.id: sum(bool(v.answer.reviews) for v in s.questions()) for s in sessions}
+    extra = ["reviewed"] if any(reviewed.values()) else []
     rows = []
-    for s in map(summarise, sessions):
+    for s in (summarise(x, by) for x in sessions):
         cells = [f"{s.averages[d]:.1f}" if s.averages else "-" for d in STAR_DIMENSIONS]
         overall = f"{s.overall:.0f}" if s.overall is not None else "-"
-        rows.append([s.id, s.started, str(s.graded), overall, *cells])
-    print_table(["session", "date", "graded", "overall", *short.values()], rows, title="History")
-    out.print("\nTrend per STAR part (last sessions):")
-    for dim, verdict in trends(sessions).items():
+        counts = [str(reviewed[s.id])] if extra else []
+        rows.append([s.id, s.started, str(s.graded), *counts, overall, *cells])
+    title = "History (coach scores where a coach gave one)" if by == "coach" else "History"
+    print_table(["session", "date", "graded", *extra, "overall", *short.values()], rows,
+                title=title)  # fmt: skip
+    out.print(f"\nTrend per STAR part (last sessions, {by} scores):")
+    for dim, verdict in trends(sessions, by).items():
         out.print(f"  {LABELS[dim]:<19} {verdict}")
     reused = reused_stories(sessions)
     if reused:

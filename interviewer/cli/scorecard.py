@@ -12,7 +12,7 @@ from rich.markup import escape
 from interviewer.core.bank import Question
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.rubric import Rubric
-from interviewer.views.summary import LABELS, plural, session_stats, star_rows
+from interviewer.views.summary import LABELS, plural, review_views, session_stats, star_rows
 
 
 def bar(score: int, fancy: bool) -> str:
@@ -71,6 +71,22 @@ def print_scorecard(out: Console, question: Question, view: QuestionView, rubric
         out.print(f"  [yellow]Improve first:[/yellow] {escape(improve)}")
     if grade.flags:
         out.print(f"  [red]Flags:[/red] {', '.join(str(f) for f in grade.flags)}")
+    print_reviews(out, view, rubric)
+
+
+def print_reviews(out: Console, view: QuestionView, rubric: Rubric) -> None:
+    """Each coach's review under the grader's scorecard: the coach's score beside the
+    grader's for every dimension they scored, their comments and their note."""
+    for review in review_views(view, rubric):
+        who = escape(review.reviewer)
+        out.print(f"  [bold cyan]Coach {who}[/bold cyan] [dim]({review.created} UTC)[/dim]")
+        for row in review.rows:
+            grader = f"{row.grader}/5" if row.grader is not None else "-"
+            coach = f"[bold]{row.coach}/5[/bold]" if row.coach is not None else "-"
+            comment = f"  {escape(row.comment)}" if row.comment else ""
+            out.print(f"    {escape(row.name):<19} {who} {coach}  grader {grader}{comment}")
+        if review.note:
+            out.print(f"    [dim]Note:[/dim] {escape(review.note)}")
 
 
 def print_summary(out: Console, session: SessionRecord) -> None:

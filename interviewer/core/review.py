@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from interviewer.core.datafile import StrictModel
 from interviewer.core.errors import DataError
 from interviewer.core.grade import Grade, _known_fields, compute_overall
 from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, RubricDimension, load_star_rubric
@@ -172,3 +173,26 @@ def load_stored_review(
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise DataError(None, where, f"unreadable review: {loc}: {first['msg']}") from exc
+
+
+class AnswerReviewInput(StrictModel):
+    """One answer's part of a review file."""
+
+    scores: dict[str, int] = Field(default_factory=dict)
+    comments: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class ReviewFile(StrictModel):
+    """A review written as YAML, for ``interviewer review SESSION --from FILE``::
+
+    reviewer: Ana Ruiz
+    answers:
+      q1:                       # a question id of the session, or an answer id
+        scores: {result: 2, data-quality: 4}
+        comments: {result: "Say what the 9% meant for the business."}
+        note: "Strong story; tighten the ending."
+    """
+
+    reviewer: str | None = None
+    answers: dict[str, AnswerReviewInput] = Field(min_length=1)

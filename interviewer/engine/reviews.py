@@ -82,8 +82,18 @@ def find_view(session: SessionRecord, answer: str | int) -> QuestionView:
     raise NotFoundError(f"session {session.id} has no answer {answer!r} (answers: {there})")
 
 
-def review_answer(
-    store: Store,
+def review_answer(store: Store, session: SessionRecord, bank: Bank, answer: str | int,
+                  reviewer: str, scores: Mapping[str, int] | None = None,
+                  comments: Mapping[str, str] | None = None, note: str | None = None, *,
+                  keep_earlier: bool = True, where: str = "review") -> Review:  # fmt: skip
+    """Check (``build_review``) and save one coach's review of one answer; what was stored."""
+    review = build_review(session, bank, answer, reviewer, scores, comments, note,
+                          keep_earlier=keep_earlier, where=where)  # fmt: skip
+    save_review(store, review)
+    return review
+
+
+def build_review(
     session: SessionRecord,
     bank: Bank,
     answer: str | int,
@@ -95,7 +105,7 @@ def review_answer(
     keep_earlier: bool = True,
     where: str = "review",
 ) -> Review:
-    """Check and save one coach's review of one answer; returns what was stored.
+    """One coach's review of one answer of ``session``, checked, not saved yet.
 
     With ``keep_earlier`` the coach's current review of this answer is the starting point
     (a score or comment not given again is kept; a note not given is kept), so scripting
@@ -122,7 +132,6 @@ def review_answer(
     review.check(rubric, where)
     if review.empty:
         raise DataError(None, where, "the review is empty: give a score, a comment or a note")
-    save_review(store, review)
     return review
 
 

@@ -22,9 +22,9 @@ SLOPE = 0.25
 REUSE = 0.3
 
 
-def summarise(session: SessionRecord) -> SessionStats:
-    """One session's figures (see ``views.summary``)."""
-    return session_stats(session)
+def summarise(session: SessionRecord, by: str = "grader") -> SessionStats:
+    """One session's figures (see ``views.summary``), by the grader's or the coaches' scores."""
+    return session_stats(session, by)
 
 
 class Dated(Protocol):
@@ -48,9 +48,10 @@ def slope(values: list[float]) -> float:
     return num / den if den else 0.0
 
 
-def trends(sessions: list[SessionRecord]) -> dict[str, str]:
-    """Per STAR dimension: improving, declining, stuck, or not enough sessions yet."""
-    summaries = [s for s in map(summarise, sessions) if s.averages][-WINDOW:]
+def trends(sessions: list[SessionRecord], by: str = "grader") -> dict[str, str]:
+    """Per STAR dimension: improving, declining, stuck, or not enough sessions yet; ``by``
+    "coach" follows the coaches' scores where they gave one."""
+    summaries = [s for s in (summarise(x, by) for x in sessions) if s.averages][-WINDOW:]
     out = {}
     for dim in STAR_DIMENSIONS:
         values = [s.averages[dim] for s in summaries]

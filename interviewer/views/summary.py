@@ -75,9 +75,25 @@ class SessionStats:
     weakest: str | None
 
 
-def session_stats(session: SessionRecord) -> SessionStats:
+BY = ("grader", "coach")  # whose scores a summary follows
+
+
+def shown_grade(view: QuestionView, by: str = "grader") -> Grade | None:
+    """The answer's grade as ``by`` sees it: the grader's, or with the coaches' scores
+    where they gave one (``core.review.reviewed_grade``); None when not graded."""
+    grade = view.grade
+    if grade is None or by != "coach" or not view.answer.reviews:
+        return grade
+    from interviewer.core.review import reviewed_grade
+
+    return reviewed_grade(grade, view.answer.reviews)
+
+
+def session_stats(session: SessionRecord, by: str = "grader") -> SessionStats:
+    """A session's figures from the grader's scores, or (``by="coach"``) with the coaches'
+    scores in place of the grader's wherever a coach gave one."""
     views = session.questions()
-    averages = Averages.of(v.grade for v in views if v.grade is not None)
+    averages = Averages.of(g for g in (shown_grade(v, by) for v in views) if g is not None)
     return SessionStats(
         id=session.id,
         started=session.started_at.strftime("%Y-%m-%d"),
@@ -126,6 +142,45 @@ def theme_rows(grade: Grade, rubric: Rubric, bank: Bank | None = None) -> list[S
         for t in grade.themes
         if t.theme in known
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One dimension a coach scored or commented on, next to the grader's score."""
+
+    id: str
+    name: str
+    grader: int | None  # the grader's score (None: not graded)
+    coach: int | None  # the coach's score (None: a comment only)
+    comment: str
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """One coach's review as every view shows it: who, when, the rows, the note."""
+
+    reviewer: str
+    created: str  # YYYY-MM-DD HH:MM, UTC
+    rows: list[ReviewRow]
+    note: str
+
+
+def review_views(view: QuestionView, rubric: Rubric) -> list[ReviewView]:
+    """Each coach's current review of the answer, in rubric order of dimensions, with the
+    grader's score beside the coach's (both kept, both shown)."""
+    grade = view.grade
+    graded = grade.scores() if grade is not None else {}
+    out = []
+    for review in view.answer.reviews:
+        rows = [
+            ReviewRow(d.id, LABELS.get(d.id, d.name), graded.get(d.id), review.scores.get(d.id),
+                      review.comments.get(d.id, ""))
+            for d in rubric.dimensions
+            if d.id in review.scores or d.id in review.comments
+        ]  # fmt: skip
+        created = review.created_at.strftime("%Y-%m-%d %H:%M")
+        out.append(ReviewView(review.reviewer, created, rows, review.note))
+    return out
 
 
 @dataclass(frozen=True)

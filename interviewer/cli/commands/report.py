@@ -42,14 +42,21 @@ def report(
 
 def history(
     bank_dir: Path | None = typer.Option(None, "--bank-dir", envvar="INTERVIEWER_BANK_DIR"),
+    by: str = typer.Option(
+        "grader", "--by", help="Whose scores to follow: grader, or coach (where a coach gave one)."
+    ),
     db: Path | None = DbOption,
 ) -> None:
     """Your sessions, per-dimension averages, the trend of each STAR part, reused stories."""
     from interviewer.cli.history import print_history
+    from interviewer.core.errors import ConfigError
     from interviewer.engine.store import Store
+    from interviewer.views.summary import BY
 
+    if by not in BY:
+        raise ConfigError(f"--by must be one of: {', '.join(BY)} (got {by!r})")
     with Store.open(db) as store:
-        print_history(store.list_sessions())
+        print_history(store.list_sessions(), by)
 
 
 def _bank(store: Store, record: SessionRecord, bank_dir: Path | None) -> Bank:

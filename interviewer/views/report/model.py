@@ -13,7 +13,15 @@ from interviewer.core.bank import Bank
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.rubric import STAR_DIMENSIONS, build_rubric
 from interviewer.views.restructure import Restructured, restructure
-from interviewer.views.summary import LABELS, Averages, ScoreRow, star_rows, theme_rows
+from interviewer.views.summary import (
+    LABELS,
+    Averages,
+    ReviewView,
+    ScoreRow,
+    review_views,
+    star_rows,
+    theme_rows,
+)
 
 __all__ = [
     "LABELS",
@@ -100,6 +108,7 @@ class QuestionReport:
     flags: list[str] = field(default_factory=list)
     delivery: dict[str, Any] | None = None
     grader: str = ""
+    reviews: list[ReviewView] = field(default_factory=list)  # each coach's, beside the grade
 
 
 @dataclass
@@ -182,12 +191,14 @@ def _question(view: QuestionView, bank: Bank) -> QuestionReport:
     grade = view.grade
     follow = [(f.prompt, f.text) for f in view.follow_ups]
     star_order = restructure(view.full_text) if view.full_text.strip() else None
+    rubric = build_rubric(bank, view.question_id)
+    reviews = review_views(view, rubric)
     if grade is None:
         return QuestionReport(view.question_id, question.text, view.answer.status,
                               mark_evidence(view.answer.text, {}), view.answer.text, follow,
                               [(p, mark_evidence(t, {})) for p, t in follow],
-                              star_order=star_order, delivery=view.answer.delivery)  # fmt: skip
-    rubric = build_rubric(bank, view.question_id)
+                              star_order=star_order, delivery=view.answer.delivery,
+                              reviews=reviews)  # fmt: skip
     star = grade.star()
     rows = star_rows(grade, rubric)
     themes = theme_rows(grade, rubric)
@@ -219,6 +230,7 @@ def _question(view: QuestionView, bank: Bank) -> QuestionReport:
         flags=[str(f) for f in grade.flags],
         delivery=view.answer.delivery,
         grader=f"{grade.meta.grader} {grade.meta.model or grade.meta.grader_version}",
+        reviews=reviews,
     )
 
 

@@ -28,7 +28,8 @@ def to_json(session: SessionRecord, report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """One row per question x dimension (STAR parts, then key themes)."""
+    """One row per question x dimension (STAR parts, then key themes), then a row per
+    dimension each coach scored or commented on."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["session", "question_id", "dimension", "kind", "score", "meaning",
@@ -38,4 +39,9 @@ def to_csv(report: Report) -> str:
             for row in rows:
                 writer.writerow([report.session_id, q.question_id, row.id, kind, row.score,
                                  row.meaning, " | ".join(row.evidence), q.overall])  # fmt: skip
+        for review in q.reviews:  # a coach's rows: kind "coach: NAME", the comment as evidence
+            for r in review.rows:
+                writer.writerow([report.session_id, q.question_id, r.id,
+                                 f"coach: {review.reviewer}", "" if r.coach is None else r.coach,
+                                 "", r.comment, q.overall])  # fmt: skip
     return buffer.getvalue()
