@@ -19,6 +19,7 @@ from interviewer.cli.commands import practice as practice_cmd
 from interviewer.cli.commands import report as report_cmd
 from interviewer.cli.commands import review as review_cmd
 from interviewer.cli.commands import serve as serve_cmd
+from interviewer.cli.commands import sessions as sessions_cmd
 from interviewer.cli.commands import voice as voice_cmd
 from interviewer.core.errors import InterviewerError
 
@@ -62,6 +63,7 @@ def _root(
 
 app.add_typer(banks_cmd.app, name="banks")
 app.command("import")(import_cmd.import_bank)
+app.add_typer(sessions_cmd.app, name="sessions")  # export/import of one session
 app.command("serve")(serve_cmd.serve)
 app.command("practice")(practice_cmd.practice)
 app.command("resume")(practice_cmd.resume)

@@ -400,6 +400,7 @@ class Store:
                 started_at=parse_time(s["started_at"]),
                 finished_at=parse_time(s["finished_at"]),
                 answers=answers.get(s["id"], []),
+                options=json.loads(s["options"] or "{}"),
             )
             for s in srows
         ]
