@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from interviewer.core.bank import get_bank
+from interviewer.core.bank import Bank, get_bank
 from interviewer.core.errors import DataError, InterviewerError
 from interviewer.engine.portable import export_session, import_file, write_export
 from interviewer.engine.store import Store
@@ -68,7 +68,7 @@ def snapshot(store: Store, sid: str) -> dict[str, Any]:
     ).fetchall()
     options = json.loads(s["options"])
     options.pop("imported", None)
-    options.pop("bank_snapshot", None)
+    options.pop("bank", None)  # an imported session keeps its own copy of the bank
     session = {k: v for k, v in dict(s).items() if k not in ("id", "options")}
     return {
         "session": {**session, "options": options},
@@ -165,8 +165,8 @@ def test_the_imported_session_opens_where_its_bank_does_not_exist(
     path.write_text(json.dumps(data), "utf-8")
     record = away.get_session(import_file(away, path).session_id)
 
-    bank = record.bank_snapshot
-    assert bank is not None and [q.id for q in bank.questions] == ["q1", "q2", "q3"]
+    bank = Bank.model_validate(record.options["bank"])  # the session's own copy
+    assert [q.id for q in bank.questions] == ["q1", "q2", "q3"]
     assert {t.id for t in bank.themes} == {t for q in bank.questions for t in q.themes}
     text = render_report(record, bank, "md")
     assert bank.question("q1").text in text and "no-show rate" in text

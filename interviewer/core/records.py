@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.core.bank import Bank
 from interviewer.core.grade import Grade
 from interviewer.core.review import Review
 
@@ -106,19 +105,13 @@ class SessionRecord(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     answers: list[AnswerRecord] = Field(default_factory=list)
-    # what it was started with (bank reference, flags); an imported session's origin and
-    # its bank snapshot too (engine/portable.py). Not part of reports: exclude=True.
+    # what it was started with (bank reference or its own copy of the bank, flags); an
+    # imported session's origin too (engine/portable.py). Not part of reports: exclude=True.
     options: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
-
-    @property
-    def bank_snapshot(self) -> Bank | None:
-        """The questions an imported session was asked: its bank may not exist here."""
-        snapshot = self.options.get("bank_snapshot")
-        return Bank.model_validate(snapshot) if snapshot else None
 
     @property
     def edited(self) -> bool:

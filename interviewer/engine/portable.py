@@ -25,12 +25,14 @@ the session ``edited`` (and which answers) in its options, and report, history a
 app say so. The hashes detect changes, they do not sign: whoever recomputes both hides an
 edit.
 
-Import gives the session a new local id (the origin id is kept in its options under
-``imported``), stores answers, follow-ups and grades in one transaction (a failure leaves
-nothing), and writes the recordings under the store's ``audio/<session id>/``. Importing a
-file already imported is refused with the local id, unless ``copy=True``. A recording the
-file does not carry (exported with ``--no-audio``) is left out and reported; one that does
-not match its sha256 refuses the whole file.
+Import gives the session a new local id (the origin id, and the bank reference it had, are
+kept in its options under ``imported``; the file's bank becomes the session's own copy in
+``options["bank"]``, as a debrief keeps its questions, so it opens anywhere), stores
+answers, follow-ups and grades in one transaction (a failure leaves nothing), and writes
+the recordings under the store's ``audio/<session id>/``. Importing a file already
+imported is refused with the local id, unless ``copy=True``. A recording the file does not
+carry (exported with ``--no-audio``) is left out and reported; one that does not match its
+sha256 refuses the whole file.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ __all__ = [
     "write_export",
 ]
 
-SNAPSHOT = "bank_snapshot"  # session option: the bank of an imported session
+BANK = "bank"  # session option: a bank id or path, or the session's own copy of its bank
 IMPORTED = "imported"  # session option: where an imported session came from
 
 
@@ -102,7 +104,7 @@ def export_session(
         (sid,),
     ).fetchall()
     options = json.loads(srow["options"] or "{}")
-    snapshot = options.pop(SNAPSHOT, None)
+    own = options.pop(BANK) if isinstance(options.get(BANK), dict) else None
     session = {
         "id": sid,
         "bank_id": srow["bank_id"],
@@ -128,7 +130,7 @@ def export_session(
             if entry["audio"] and entry["audio"]["sha256"]:
                 blob = Path(row["audio_path"]).read_bytes()
                 entry["audio"]["data"] = base64.b64encode(blob).decode("ascii")
-    local = Bank.model_validate(snapshot) if snapshot else bank_for(srow["bank_id"], options)
+    local = Bank.model_validate(own) if own else bank_for(srow["bank_id"], options)
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -268,9 +270,11 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
                     (new_ids[g.answer], g.created_at, _stored_json(g.grade)),
                 )
             options = {k: v for k, v in data.session.options.items() if k != IMPORTED}
-            options[SNAPSHOT] = checked.bank.model_dump(mode="json")
+            ref = options.get(BANK)
+            options[BANK] = checked.bank.model_dump(mode="json")  # its own copy: see BANK
             options[IMPORTED] = {
                 "from": origin,
+                "bank": ref if isinstance(ref, str) else data.session.bank_id,
                 "exported_at": data.exported_at,
                 "interviewer_version": data.interviewer_version,
                 "content_hash": data.content_hash,
