@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from interviewer import __version__
 from interviewer.cli.commands import banks as banks_cmd
+from interviewer.cli.commands import debrief as debrief_cmd
 from interviewer.cli.commands import eval as eval_cmd
 from interviewer.cli.commands import grade as grade_cmd
 from interviewer.cli.commands import importer as import_cmd
@@ -20,6 +21,7 @@ from interviewer.cli.commands import report as report_cmd
 from interviewer.cli.commands import review as review_cmd
 from interviewer.cli.commands import serve as serve_cmd
 from interviewer.cli.commands import sessions as sessions_cmd
+from interviewer.cli.commands import stories as stories_cmd
 from interviewer.cli.commands import voice as voice_cmd
 from interviewer.core.errors import InterviewerError
 
@@ -64,6 +66,7 @@ def _root(
 app.add_typer(banks_cmd.app, name="banks")
 app.command("import")(import_cmd.import_bank)
 app.add_typer(sessions_cmd.app, name="sessions")  # export/import of one session
+app.add_typer(stories_cmd.app, name="stories")
 app.command("serve")(serve_cmd.serve)
 app.command("practice")(practice_cmd.practice)
 app.command("resume")(practice_cmd.resume)
@@ -73,6 +76,7 @@ app.command("eval")(eval_cmd.eval_suite)
 app.command("report")(report_cmd.report)
 app.command("history")(report_cmd.history)
 app.command("coach")(report_cmd.coach)
+app.command("debrief")(debrief_cmd.debrief)
 app.command("review")(review_cmd.review)
 app.command("transcribe")(voice_cmd.transcribe)
 app.command("speak")(voice_cmd.speak)
