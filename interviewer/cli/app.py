@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from interviewer import __version__
 from interviewer.cli.commands import banks as banks_cmd
 from interviewer.cli.commands import debrief as debrief_cmd
+from interviewer.cli.commands import debrief as debrief_cmd
 from interviewer.cli.commands import eval as eval_cmd
 from interviewer.cli.commands import grade as grade_cmd
 from interviewer.cli.commands import importer as import_cmd
@@ -76,6 +77,7 @@ app.command("eval")(eval_cmd.eval_suite)
 app.command("report")(report_cmd.report)
 app.command("history")(report_cmd.history)
 app.command("coach")(report_cmd.coach)
+app.command("debrief")(debrief_cmd.debrief)
 app.command("debrief")(debrief_cmd.debrief)
 app.command("review")(review_cmd.review)
 app.command("transcribe")(voice_cmd.transcribe)

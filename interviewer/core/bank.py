@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -104,15 +106,31 @@ def load_bank(path: Path) -> Bank:
 
 
 def _load_bank(path: Path) -> Bank:
-    bank = load_model(Bank, path)
+    return _check_themes(load_model(Bank, path), path)
+
+
+def _check_themes(bank: Bank, where: Path | str) -> Bank:
     theme_ids = {t.id for t in bank.themes}
     for qi, q in enumerate(bank.questions):
         for ti, theme_id in enumerate(q.themes):
             if theme_id not in theme_ids:
                 raise DataError(
-                    path, f"questions[{qi}].themes[{ti}]", f"unknown theme {theme_id!r}"
+                    where, f"questions[{qi}].themes[{ti}]", f"unknown theme {theme_id!r}"
                 )
     return bank
+
+
+def bank_from_data(data: Mapping[str, Any], where: str = "the session's bank") -> Bank:
+    """A bank from already-parsed data (a session's stored copy); errors name ``where``."""
+    from pydantic import ValidationError
+
+    try:
+        bank = Bank.model_validate(dict(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise DataError(where, field or None, first["msg"]) from None
+    return _check_themes(bank, where)
 
 
 def bank_dirs(extra_dir: Path | str | None = None) -> list[Path]:
@@ -139,8 +157,15 @@ def list_banks(extra_dir: Path | str | None = None) -> list[tuple[Bank, Path]]:
     return [(load_bank(p), p) for p in bank_files(extra_dir)]
 
 
-def get_bank(bank: str | None = None, extra_dir: Path | str | None = None) -> Bank:
-    """Find a bank by id, or load it from a path; default is the built-in bank."""
+def get_bank(
+    bank: str | Mapping[str, Any] | None = None, extra_dir: Path | str | None = None
+) -> Bank:
+    """Find a bank by id, or load it from a path; default is the built-in bank.
+
+    A mapping is a session's own bank, stored in its options (a debrief's questions as
+    they were asked): it is checked like a bank file."""
+    if isinstance(bank, Mapping):
+        return bank_from_data(bank)
     ref = bank or DEFAULT_BANK_ID
     if re.search(r"\.ya?ml$", ref) or os.sep in ref:
         return load_bank(Path(ref))

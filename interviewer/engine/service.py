@@ -71,6 +71,15 @@ def get_bank(config: ServiceConfig, bank_id: str) -> Bank:
     return found[bank_id]
 
 
+def session_bank(config: ServiceConfig, store: Store, session: SessionRecord) -> Bank:
+    """The bank a session was asked from: its own stored copy when it has one (a debrief's
+    questions as they were asked), else the bank of its id (never a path)."""
+    own = store.session_options(session.id).get("bank")
+    if isinstance(own, dict):
+        return banks.get_bank(own)
+    return get_bank(config, session.bank_id)
+
+
 def get_session(config: ServiceConfig, sid: str) -> SessionRecord:
     with open_store(config) as store:
         return store.get_session(sid)
@@ -131,7 +140,7 @@ def engine_for(store: Store, config: ServiceConfig, session: SessionRecord) -> I
     options = store.session_options(session.id)
     return Interview(
         store,
-        get_bank(config, session.bank_id),
+        session_bank(config, store, session),
         session.id,
         _LazyGrader(config, session.grader),
         follow_ups=int(options.get("follow_ups", DEFAULT_FOLLOW_UPS)),
@@ -157,16 +166,16 @@ def question_state(config: ServiceConfig, sid: str, qid: str) -> QuestionState:
 
 
 def load_state(store: Store, config: ServiceConfig, sid: str, qid: str) -> QuestionState:
-    return _state(config, store.get_session(sid), qid)
+    session = store.get_session(sid)
+    return _state(session, qid, session_bank(config, store, session))
 
 
-def _state(config: ServiceConfig, session: SessionRecord, qid: str) -> QuestionState:
+def _state(session: SessionRecord, qid: str, bank: Bank) -> QuestionState:
     if qid not in session.question_ids:
         raise NotFoundError(
             f"question {qid!r} is not part of session {session.id} "
             f"(its questions: {', '.join(session.question_ids)})"
         )
-    bank = get_bank(config, session.bank_id)
     views = {v.question_id: v for v in session.questions()}
     todo = [q for q in session.unanswered() if q != qid]
     return QuestionState(

@@ -35,6 +35,7 @@ from interviewer.engine.service import (
     question_state,
     regrade_question,
     require_writable,
+    session_bank,
     start_session,
 )
 
@@ -164,7 +165,8 @@ def report_html(config: ServiceConfig, sid: str) -> str:
 
     with open_store(config) as store:
         session = store.get_session(sid)
-    return render_report(session, get_bank(config, session.bank_id), "html")
+        bank = session_bank(config, store, session)
+    return render_report(session, bank, "html")
 
 
 HISTORY_PAGE = 20  # sessions per page of the history table
@@ -274,7 +276,8 @@ def report_view(config: ServiceConfig, sid: str) -> tuple[SessionRecord, str]:
     with open_store(config) as store:
         session = store.get_session(sid)
         history = history_points(reversed(store.session_summaries()), session.id)
-    report = build_report(session, get_bank(config, session.bank_id), history)
+        bank = session_bank(config, store, session)
+    report = build_report(session, bank, history)
     return session, render_body(report)
 
 
@@ -286,7 +289,8 @@ def report_download(config: ServiceConfig, sid: str) -> str:
     with open_store(config) as store:
         session = store.get_session(sid)
         history = history_points(reversed(store.session_summaries()), session.id)
-    return render_report(session, get_bank(config, session.bank_id), "html", history)
+        bank = session_bank(config, store, session)
+    return render_report(session, bank, "html", history)
 
 
 def unfinished_ids(config: ServiceConfig) -> set[str]:
