@@ -248,9 +248,11 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
     if not copy:
         existing = _already_imported(store, origin, data.content_hash)
         if existing:
-            raise InterviewerError(
-                f"this file was already imported as session {existing} (from {origin}); "
-                "import it again with --copy to keep a second copy"
+            raise DataError(
+                checked.source,
+                None,
+                f"already imported as session {existing} (from {origin}); "
+                "import it again with --copy to keep a second copy",
             )
     by_id = {a.id: a for a in data.answers}
     previous = data.session.options.get(IMPORTED) or {}

@@ -150,6 +150,7 @@ class Checked(BaseModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
+    source: str  # the file's name, for messages
     data: ExportFile
     bank: Bank
     audio: dict[int, bytes]  # answer id -> recording, sha256 checked
@@ -204,6 +205,7 @@ def parse(raw: bytes | str, source: str) -> Checked:
     ]
     matches = content_hash(data["answers"], data["grades"]) == checked.content_hash
     return Checked(
+        source=source,
         data=checked,
         bank=bank,
         audio=audio,

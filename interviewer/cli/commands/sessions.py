@@ -52,9 +52,11 @@ def export(
     db: Path | None = DbOption,
 ) -> None:
     """Write one session (answers, follow-ups, grades, delivery, audio) to one JSON file."""
+    from interviewer.core.settings import build_settings
     from interviewer.engine.portable import export_session, write_export
     from interviewer.engine.store import Store
 
+    build_settings()  # the configured key and URL credentials are masked in whatever shape
     with Store.open(db) as store:
         data = export_session(store, session, local_bank(bank_dir), audio=audio)
     target = out or Path(f"interviewer-session-{data['session']['id']}.json")
