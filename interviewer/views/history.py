@@ -3,23 +3,25 @@
 A trend is the least-squares slope of a dimension's session averages over the last
 ``WINDOW`` sessions: rising by ``SLOPE`` points a session or more is improving, falling as
 much is declining, anything else is stuck. A story is "reused" when two answers to
-different questions open with much the same situation (word 3-gram Jaccard similarity).
+different questions open with much the same situation: ``prep.stories`` decides that,
+the one place the story bank and the history share.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Protocol
 
-from interviewer.core.records import QuestionView, SessionRecord
+from interviewer.core.records import SessionRecord
 from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.prep.stories import reused_stories
 from interviewer.views.report.model import History
 from interviewer.views.summary import SessionStats, session_stats
 
 WINDOW = 5
 SLOPE = 0.25
-REUSE = 0.3
+
+__all__ = ["WINDOW", "history_points", "reused_stories", "slope", "summarise", "trends"]
 
 
 def summarise(session: SessionRecord, by: str = "grader") -> SessionStats:
@@ -61,35 +63,6 @@ def trends(sessions: list[SessionRecord], by: str = "grader") -> dict[str, str]:
         change = slope(values)
         out[dim] = "improving" if change >= SLOPE else "declining" if change <= -SLOPE else "stuck"
     return out
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z0-9']+", text.lower())
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
-
-
-def _situation(view: QuestionView) -> str:
-    if view.grade is not None and view.grade.situation.evidence:
-        return " ".join(view.grade.situation.evidence)
-    return " ".join(re.split(r"(?<=[.!?])\s+", view.answer.text)[:2])
-
-
-def reused_stories(sessions: list[SessionRecord]) -> list[tuple[str, str, float]]:
-    """Pairs of answers to different questions telling the same situation."""
-    items = [
-        (f"{s.id}/{v.question_id}", v.question_id, _shingles(_situation(v)))
-        for s in sessions
-        for v in s.questions()
-    ]
-    found = []
-    for i, (a, qa, sa) in enumerate(items):
-        for b, qb, sb in items[i + 1 :]:
-            if qa == qb or not sa or not sb:
-                continue
-            score = len(sa & sb) / len(sa | sb)
-            if score >= REUSE:
-                found.append((a, b, round(score, 2)))
-    return found
 
 
 def history_points(sessions: Iterable[SessionRecord | Dated], up_to: str | None = None) -> History:
