@@ -19,14 +19,17 @@ def print_history(sessions: list[SessionRecord], by: str = "grader") -> None:
     short = dict(zip(STAR_DIMENSIONS, ("S", "T", "A", "R", "Q", "L"), strict=True))
     reviewed = {s.id: sum(bool(v.answer.reviews) for v in s.questions()) for s in sessions}
     extra = ["reviewed"] if any(reviewed.values()) else []
+    kinds = {s.id: "debrief" if s.mode == "debrief" else "mock" for s in sessions}
+    kind = ["kind"] if "debrief" in kinds.values() else []  # a real interview, debriefed
     rows = []
     for s in (summarise(x, by) for x in sessions):
         cells = [f"{s.averages[d]:.1f}" if s.averages else "-" for d in STAR_DIMENSIONS]
         overall = f"{s.overall:.0f}" if s.overall is not None else "-"
         counts = [str(reviewed[s.id])] if extra else []
-        rows.append([s.id, s.started, str(s.graded), *counts, overall, *cells])
+        rows.append([s.id, *([kinds[s.id]] if kind else []), s.started, str(s.graded), *counts,
+                     overall, *cells])  # fmt: skip
     title = "History (coach scores where a coach gave one)" if by == "coach" else "History"
-    print_table(["session", "date", "graded", *extra, "overall", *short.values()], rows,
+    print_table(["session", *kind, "date", "graded", *extra, "overall", *short.values()], rows,
                 title=title)  # fmt: skip
     out.print(f"\nTrend per STAR part (last sessions, {by} scores):")
     for dim, verdict in trends(sessions, by).items():

@@ -122,10 +122,15 @@ class Report:
     weakest: str | None
     practise_next: str
     history: History | None = None
+    mode: str = "typed"  # the session's kind: a "debrief" is a real interview, not a mock
 
     @property
     def labels(self) -> dict[str, str]:
         return LABELS
+
+    @property
+    def heading(self) -> str:
+        return "Interview debrief report" if self.mode == "debrief" else "Mock interview report"
 
 
 def mark_evidence(text: str, evidence: Mapping[str, Iterable[str]]) -> list[Span]:
@@ -250,4 +255,5 @@ def build_report(session: SessionRecord, bank: Bank, history: History | None = N
         weakest=weakest,
         practise_next=practise_next()[weakest or "nothing_graded"],
         history=history,
+        mode=session.mode,
     )
