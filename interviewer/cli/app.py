@@ -13,10 +13,10 @@ from typer.core import TyperGroup
 from interviewer import __version__
 from interviewer.cli.commands import banks as banks_cmd
 from interviewer.cli.commands import debrief as debrief_cmd
-from interviewer.cli.commands import debrief as debrief_cmd
 from interviewer.cli.commands import eval as eval_cmd
 from interviewer.cli.commands import grade as grade_cmd
 from interviewer.cli.commands import importer as import_cmd
+from interviewer.cli.commands import plan as plan_cmd
 from interviewer.cli.commands import practice as practice_cmd
 from interviewer.cli.commands import report as report_cmd
 from interviewer.cli.commands import review as review_cmd
@@ -75,9 +75,9 @@ app.command("regrade")(practice_cmd.regrade)
 app.command("grade")(grade_cmd.grade)
 app.command("eval")(eval_cmd.eval_suite)
 app.command("report")(report_cmd.report)
+app.command("plan")(plan_cmd.plan)
 app.command("history")(report_cmd.history)
 app.command("coach")(report_cmd.coach)
-app.command("debrief")(debrief_cmd.debrief)
 app.command("debrief")(debrief_cmd.debrief)
 app.command("review")(review_cmd.review)
 app.command("transcribe")(voice_cmd.transcribe)

@@ -300,7 +300,7 @@ class _Scorer:
             if run and (
                 i - run[-1] > 2
                 or self.tokens[i].clause != self.tokens[run[-1]].clause
-                or i - run[0] >= 5
+                or i - run[0] >= 4
             ):
                 out.append(self._phrase(run, weight))
                 run = []
