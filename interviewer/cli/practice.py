@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.cli.terminal import ScriptedFrontend, TerminalFrontend
-from interviewer.core.bank import Question, get_bank
+from interviewer.core.bank import Bank, Question, get_bank
 from interviewer.core.errors import NotFoundError
 from interviewer.core.grade import Grader
 from interviewer.core.records import QuestionView, SessionRecord
@@ -33,6 +33,7 @@ class PracticeOptions:
     question_ids: list[str] | None = None
     random_n: int | None = None
     theme: str | None = None
+    job: str | None = None  # a job description: the questions `plan` picks for it
     seed: int | None = None
     feedback: str = "now"
     follow_ups: int = 1
@@ -85,7 +86,10 @@ def coach_with(settings: Settings) -> Coach:
 def start_practice(opts: PracticeOptions) -> None:
     """Start a new session and run it to the end (or until the person stops)."""
     settings, grader = _grader(opts.grader, opts.model, opts.bank_dir)
-    bank = get_bank(opts.bank, settings.bank_dir)
+    if opts.job is not None:
+        bank, opts.question_ids = _job_questions(opts, settings)
+    else:
+        bank = get_bank(opts.bank, settings.bank_dir)
     frontend: TerminalFrontend
     if opts.answers is not None:
         from interviewer.cli.answers_file import load_answers
@@ -138,6 +142,26 @@ def start_practice(opts: PracticeOptions) -> None:
             max_answer_chars=settings.max_answer_chars,
         )
         _run(engine, frontend, opts.report)
+
+
+def _job_questions(opts: PracticeOptions, settings: Settings) -> tuple[Bank, list[str]]:
+    """The best-fitting bank's picks for the job (a session keeps to one bank)."""
+    from rich.markup import escape
+
+    from interviewer.core.errors import ConfigError
+    from interviewer.prep.job import match_job, read_job
+    from interviewer.prep.planner import banks_to_search, session_picks
+
+    if opts.question_ids or opts.random_n or opts.theme:
+        raise ConfigError("use either --job or --questions/--random/--theme, not both")
+    found = [get_bank(opts.bank, settings.bank_dir)] if opts.bank else None
+    job = read_job(opts.job or "-")
+    bank, ids = session_picks(match_job(job, found or banks_to_search(settings.bank_dir)))
+    console(stderr=True).print(
+        f"[dim]{plural(len(ids), 'question')} picked for {escape(job.title)} from {bank.id}, the "
+        "best-fitting bank (`interviewer plan --job` lists picks from every bank).[/dim]"
+    )
+    return bank, ids
 
 
 def resume_practice(

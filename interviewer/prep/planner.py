@@ -64,3 +64,18 @@ def plan_job(
     seen = set(ranked)
     ranked += [(b.id, q.id) for b in banks for q in b.questions if (b.id, q.id) not in seen]
     return match, llm_plan(job, banks, ranked, settings, count=count, new=new)
+
+
+def session_picks(match: JobMatch, count: int = DEFAULT_COUNT) -> tuple[Bank, list[str]]:
+    """The bank and question ids a practice session on this job asks.
+
+    A session keeps to one bank (its history, resume and reports are keyed by it), so
+    this is the best-fitting bank's own picks; ``plan`` shows picks across every bank.
+    """
+    match.require_match()
+    best = match.best_bank(count)
+    bank = next(b for b in match.banks if b.id == best) if best else None
+    if bank is None:  # matched themes, but no question of theirs: the strongest theme's bank
+        bank = next(b for b in match.banks if b.id == match.themes[0].bank_id)
+        return bank, [q.id for q in bank.questions if match.themes[0].theme_id in q.themes][:count]
+    return bank, [p.question_id for p in match.picks(count, bank.id)]

@@ -27,6 +27,9 @@ def practice(
     ),
     random_n: int | None = typer.Option(None, "--random", help="Ask N random questions."),
     theme: str | None = typer.Option(None, "--theme", help="Only questions probing this theme."),
+    job: str | None = typer.Option(
+        None, "--job", help="The questions `plan` picks for this job description (FILE or -)."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for --random (repeatable picks)."),
     feedback: str = typer.Option(
         "now", "--feedback", help="now: scorecard after each answer; end: only at the end."
@@ -70,6 +73,7 @@ def practice(
             question_ids=ids,
             random_n=random_n,
             theme=theme,
+            job=job,
             seed=seed,
             feedback=feedback,
             follow_ups=follow_ups,
