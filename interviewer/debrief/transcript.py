@@ -146,13 +146,11 @@ def _plausible_name(name: str) -> bool:
 
 def split_label(line: str) -> tuple[str, str, float | None] | None:
     """``(speaker, rest of the line, time)`` when the line opens with a speaker label."""
-    m = _LABEL.match(line)
-    if m is None:
-        m = _HEADING.match(line)
-        if m is None or not _plausible_name(m["name"]):
-            return None
+    m = _HEADING.match(line)
+    if m is not None and _plausible_name(m["name"]):
         return m["name"].strip(), "", seconds(m["t2"])
-    if not _plausible_name(m["name"]):
+    m = _LABEL.match(line)
+    if m is None or not _plausible_name(m["name"]):
         return None
     return m["name"].strip(), m["rest"].strip(), seconds(m["t1"] or m["t2"])
 
@@ -202,13 +200,15 @@ class _Turns:
 
 
 def label_counts(lines: list[str]) -> tuple[list[tuple[str, str, float | None] | None], set[str]]:
-    """Each line's label (or None), and the labels taken as speakers: a role, or a name
-    seen at least twice (a word before a colon once, "Anyway: ...", is not a speaker)."""
+    """Each line's label (or None), and the labels taken as speakers: a role, a name with
+    a time stamp, or a name seen at least twice (a word before a colon once, "Anyway:
+    ...", is not a speaker)."""
     labelled = [split_label(line) for line in lines]
     counts: dict[str, int] = {}
     for found in labelled:
         if found is not None:
-            counts[found[0].lower()] = counts.get(found[0].lower(), 0) + 1
+            key = found[0].lower()
+            counts[key] = counts.get(key, 0) + (2 if found[2] is not None else 1)
     roles = _role_words()
     return labelled, {k for k, c in counts.items() if c >= 2 or k.strip(" .") in roles}
 
@@ -219,10 +219,9 @@ _TAG = re.compile(r"</?[a-z][^>]*>|<\d[\d:.]*>", re.IGNORECASE)
 _DASH = re.compile(r"^\s*[-–]\s+")
 
 
-def _cue_pieces(
-    lines: list[str], speaker: str | None, accepted: set[str]
-) -> list[tuple[str | None, str]]:
-    """A cue's payload as (speaker, text) pieces: voice tags and "Name:" prefixes."""
+def _cue_pieces(lines: list[str], speaker: str | None) -> list[tuple[str | None, str]]:
+    """A cue's payload as (speaker, text) pieces: voice tags and "Name:" prefixes (at the
+    start of a cue's line a name-like label is a speaker, as Zoom and SRT files write it)."""
     pieces: list[tuple[str | None, str]] = []
     for raw in lines:
         spans = _VOICE.split(raw)  # [before, name1, text1, name2, text2, ...]
@@ -235,7 +234,7 @@ def _cue_pieces(
                 continue
             if who == speaker:  # no voice tag: maybe "Jane Smith: text" or "- text"
                 label = split_label(text)
-                if label is not None and label[1] and label[0].lower() in accepted:
+                if label is not None and label[1]:
                     who, text = label[0], label[1]
                 else:
                     text = _DASH.sub("", text)
@@ -247,7 +246,6 @@ def _cue_pieces(
 def _parse_cues(lines: list[str], fmt: Format) -> list[Turn]:
     """WebVTT and SRT: blocks separated by blank lines; a block with a timing is a cue."""
     turns = _Turns()
-    _, accepted = label_counts(lines)
     speaker: str | None = None
     i, n = 0, len(lines)
     while i < n:
@@ -273,7 +271,7 @@ def _parse_cues(lines: list[str], fmt: Format) -> list[Turn]:
             m = _TIMING.match(block[timing])
             start = seconds(m["start"]) if m else None
             payload = block[timing + 1 :]
-        for who, text in _cue_pieces(payload, speaker, accepted):
+        for who, text in _cue_pieces(payload, speaker):
             turns.add(who, text, start, block_start + 1)
             speaker = who
     turns.flush()
