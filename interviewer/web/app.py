@@ -33,6 +33,7 @@ from interviewer.web.messages import not_found_detail
 from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import LOOPBACK_HOSTS, SecurityMiddleware
 from interviewer.web.views import audio, interview, pages
+from interviewer.web.views import review as review_views
 
 AUDIO_LIMIT = 25_000_000  # the transcription endpoint's own limit
 FORM_LIMIT = 1_000_000  # a typed answer is a few kB; a megabyte is generous
@@ -148,6 +149,10 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/sessions/{sid}/finish", interview.finish, methods=["POST"], name="finish"),
         Route("/sessions/{sid}/report", pages.report, name="report"),
         Route("/sessions/{sid}/report.html", pages.report_file, name="report_file"),
+        Route("/sessions/{sid}/review", review_views.page, name="review"),
+        Route(
+            "/sessions/{sid}/review", review_views.save, methods=["POST"], name="review_save"
+        ),
         Route("/history", pages.history, name="history"),
         Route("/favicon.ico", pages.favicon, name="favicon"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
