@@ -210,9 +210,14 @@ def segment(transcript: Transcript, me: str | None = None) -> Segmented:
             raise DataError(transcript.name, None, "has no recognisable speakers and no "
                             "questions: label who says what, one line each, like this:\n"
                             + LABEL_EXAMPLE)  # fmt: skip
-        raise DataError(transcript.name, None, f"no interview questions found among "
-                        f"{', '.join(speakers)}'s turns (nothing like 'Tell me about a time "
-                        "...' or a question mark); is --me the right speaker?")  # fmt: skip
+        others = ", ".join(s for s in speakers if s != candidate) or "anyone but you"
+        raise DataError(
+            transcript.name,
+            None,
+            f"no interview questions found in what {others} said (nothing like 'Tell me about "
+            f"a time ...' or a question mark); you were taken to be {candidate!r}: if not, "
+            f"name yourself with --me (the speakers: {', '.join(speakers)})",
+        )
     return Segmented(speakers, candidate if speakers else None, how, ambiguous,
                      exchanges, skipped)  # fmt: skip
 
