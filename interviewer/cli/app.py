@@ -16,6 +16,7 @@ from interviewer.cli.commands import debrief as debrief_cmd
 from interviewer.cli.commands import eval as eval_cmd
 from interviewer.cli.commands import grade as grade_cmd
 from interviewer.cli.commands import importer as import_cmd
+from interviewer.cli.commands import next as next_cmd
 from interviewer.cli.commands import plan as plan_cmd
 from interviewer.cli.commands import practice as practice_cmd
 from interviewer.cli.commands import report as report_cmd
@@ -68,6 +69,7 @@ app.add_typer(banks_cmd.app, name="banks")
 app.command("import")(import_cmd.import_bank)
 app.add_typer(sessions_cmd.app, name="sessions")  # export/import of one session
 app.add_typer(stories_cmd.app, name="stories")
+app.command("next")(next_cmd.next_step)
 app.command("serve")(serve_cmd.serve)
 app.command("practice")(practice_cmd.practice)
 app.command("resume")(practice_cmd.resume)

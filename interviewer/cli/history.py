@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from interviewer.core.records import SessionRecord
 from interviewer.core.rubric import STAR_DIMENSIONS
+from interviewer.prep.next import Progress
 from interviewer.views.history import reused_stories, summarise, trends
 from interviewer.views.report.model import LABELS
 
 
-def print_history(sessions: list[SessionRecord], by: str = "grader") -> None:
-    """``by`` "coach": averages and trends use the coaches' scores wherever a coach gave one."""
+def print_history(
+    sessions: list[SessionRecord], by: str = "grader", plan: Progress | None = None
+) -> None:
+    """``by`` "coach": averages and trends use the coaches' scores wherever a coach gave one;
+    ``plan``: progress against the latest practice plan (``practice --next``)."""
     from interviewer.ui import console, print_table
 
     out = console()
@@ -34,6 +38,11 @@ def print_history(sessions: list[SessionRecord], by: str = "grader") -> None:
     out.print(f"\nTrend per STAR part (last sessions, {by} scores):")
     for dim, verdict in trends(sessions, by).items():
         out.print(f"  {LABELS[dim]:<19} {verdict}")
+    if plan is not None:
+        out.print(
+            f"\nPlan (since {plan.started}): {plan.part_name} {plan.before:.1f} -> {plan.now:.1f}"
+            f" over {plan.sessions} session{'s' if plan.sessions != 1 else ''}"
+        )
     reused = reused_stories(sessions)
     if reused:
         out.print("\nThe same story told for different questions (vary your examples):")

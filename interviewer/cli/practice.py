@@ -34,6 +34,7 @@ class PracticeOptions:
     random_n: int | None = None
     theme: str | None = None
     job: str | None = None  # a job description: the questions `plan` picks for it
+    plan_next: bool = False  # the questions `interviewer next` suggests, its focus recorded
     seed: int | None = None
     feedback: str = "now"
     follow_ups: int = 1
@@ -86,8 +87,11 @@ def coach_with(settings: Settings) -> Coach:
 def start_practice(opts: PracticeOptions) -> None:
     """Start a new session and run it to the end (or until the person stops)."""
     settings, grader = _grader(opts.grader, opts.model, opts.bank_dir)
+    plan: dict[str, object] = {}
     if opts.job is not None:
         bank, opts.question_ids = _job_questions(opts, settings)
+    elif opts.plan_next:
+        bank, opts.question_ids, plan = _planned(opts, settings)
     else:
         bank = get_bank(opts.bank, settings.bank_dir)
     frontend: TerminalFrontend
@@ -138,7 +142,7 @@ def start_practice(opts: PracticeOptions) -> None:
             mode=mode,
             feedback=opts.feedback,  # type: ignore[arg-type]
             follow_ups=opts.follow_ups,
-            options={"bank": opts.bank or bank.id},
+            options={"bank": opts.bank or bank.id, **({"plan": plan} if plan else {})},
             max_answer_chars=settings.max_answer_chars,
         )
         _run(engine, frontend, opts.report)
@@ -162,6 +166,26 @@ def _job_questions(opts: PracticeOptions, settings: Settings) -> tuple[Bank, lis
         "best-fitting bank (`interviewer plan --job` lists picks from every bank).[/dim]"
     )
     return bank, ids
+
+
+def _planned(
+    opts: PracticeOptions, settings: Settings
+) -> tuple[Bank, list[str], dict[str, object]]:
+    """The bank and questions of `interviewer next`'s plan, and its focus to record."""
+    from rich.markup import escape
+
+    from interviewer.cli.commands.next import load_plan
+    from interviewer.core.errors import ConfigError
+
+    if opts.question_ids or opts.random_n or opts.theme or opts.bank:
+        raise ConfigError("use either --next or --bank/--questions/--random/--theme, not both")
+    plan = load_plan(opts.db, settings.bank_dir)
+    focus = ", ".join(escape(n) for n in (plan.part_name, plan.theme_name) if n)
+    console(stderr=True).print(
+        f"[dim]The plan ({'working on ' + focus if focus else 'first questions'}): "
+        f"{', '.join(plan.question_ids)} from {plan.bank_id} (`interviewer next` says why).[/dim]"
+    )
+    return get_bank(plan.bank_id, settings.bank_dir), plan.question_ids, plan.focus()
 
 
 def resume_practice(

@@ -28,12 +28,17 @@ class Averages:
     count: int = 0
     overall_sum: int = 0
     sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAR_DIMENSIONS, 0))
+    # key themes: (sum, how many grades scored it), as only some questions probe each
+    theme_sums: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, grade: Grade) -> None:
         self.count += 1
         self.overall_sum += grade.overall
         for name, dim in grade.star().items():
             self.sums[name] += dim.score
+        for theme in grade.themes:
+            total, n = self.theme_sums.get(theme.theme, (0, 0))
+            self.theme_sums[theme.theme] = (total + theme.score, n + 1)
 
     @classmethod
     def of(cls, grades: Iterable[Grade]) -> Averages:
@@ -53,6 +58,11 @@ class Averages:
         if not self.count:
             return {}
         return {d: self.sums[d] / self.count for d in STAR_DIMENSIONS}
+
+    @property
+    def themes(self) -> dict[str, float]:
+        """Mean score (0-5) per key theme id, over the grades that scored it."""
+        return {t: total / n for t, (total, n) in self.theme_sums.items()}
 
     @property
     def weakest(self) -> str | None:

@@ -30,6 +30,9 @@ def practice(
     job: str | None = typer.Option(
         None, "--job", help="The questions `plan` picks for this job description (FILE or -)."
     ),
+    plan_next: bool = typer.Option(
+        False, "--next", help="Practise what `interviewer next` suggests (its questions)."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed for --random (repeatable picks)."),
     feedback: str = typer.Option(
         "now", "--feedback", help="now: scorecard after each answer; end: only at the end."
@@ -74,6 +77,7 @@ def practice(
             random_n=random_n,
             theme=theme,
             job=job,
+            plan_next=plan_next,
             seed=seed,
             feedback=feedback,
             follow_ups=follow_ups,

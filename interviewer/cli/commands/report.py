@@ -55,8 +55,12 @@ def history(
 
     if by not in BY:
         raise ConfigError(f"--by must be one of: {', '.join(BY)} (got {by!r})")
+    from interviewer.engine.plan import latest_plan
+    from interviewer.prep.next import plan_progress
+
     with Store.open(db) as store:
-        print_history(store.list_sessions(), by)
+        sessions, planned = store.list_sessions(), latest_plan(store)
+    print_history(sessions, by, plan_progress(sessions, *planned) if planned else None)
 
 
 def _bank(store: Store, record: SessionRecord, bank_dir: Path | None) -> Bank:
