@@ -428,3 +428,37 @@ def test_no_api_key_ever_appears_in_an_export(
     text = exported(home, sid, tmp_path).read_text("utf-8")
     assert key not in text and "portable-test" not in text
     assert "[redacted]" in text
+
+
+def test_the_session_lists_know_which_sessions_were_imported_and_edited(
+    home: Store, away: Store, tmp_path: Path
+) -> None:
+    sid = rich_session(home, tmp_path)
+    path = exported(home, sid, tmp_path)
+    clean = import_file(away, path).session_id
+    edit(path, lambda d: d["answers"][2].update(text="Rewritten later."))
+    edited = import_file(away, path).session_id
+
+    rows = {r.id: r for r in away.session_summaries()}
+    assert (rows[clean].imported_from, rows[clean].edited) == (sid, False)
+    assert (rows[edited].imported_from, rows[edited].edited) == (sid, True)
+    assert home.session_summaries()[0].imported_from is None
+    for row in rows.values():  # the one-query list agrees with the full records
+        assert row.edited == away.get_session(row.id).edited
+
+
+def test_the_report_says_where_a_session_came_from_and_what_was_edited(
+    home: Store, away: Store, tmp_path: Path
+) -> None:
+    from interviewer.views.report import render_report
+
+    sid = rich_session(home, tmp_path)
+    path = edit(exported(home, sid, tmp_path), lambda d: d["answers"][1].update(text="Changed."))
+    record = away.get_session(import_file(away, path).session_id)
+    bank = Bank.model_validate(record.options["bank"])
+
+    md = render_report(record, bank, "md")
+    assert f"Imported from session {sid}" in md
+    assert "Edited: answers changed after grading: q1." in md  # the follow-up is q1's
+    assert md.count("**Edited after grading:**") == 1
+    assert "Imported from" not in render_report(home.get_session(sid), bank, "md")

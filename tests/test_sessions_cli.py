@@ -153,3 +153,18 @@ def test_no_api_key_in_the_exported_file(
         )
     out = export(practised, tmp_path / "share.json")
     assert key not in out.read_text("utf-8")
+
+
+def test_history_marks_imported_and_edited_sessions(practised: Path, tmp_path: Path) -> None:
+    out = export(practised, tmp_path / "share.json")
+    theirs = str(tmp_path / "mentor.sqlite3")
+    assert run_cli("sessions", "import", str(out), "--db", theirs).exit_code == 0
+    data = json.loads(out.read_text("utf-8"))
+    data["grades"][0]["grade"]["overall"] = 99
+    out.write_text(json.dumps(data), "utf-8")
+    assert run_cli("sessions", "import", str(out), "--db", theirs).exit_code == 0
+
+    history = run_cli("history", "--db", theirs)
+    assert history.exit_code == 0, history.output
+    assert history.output.count("(imported)") == 1
+    assert history.output.count("(imported, edited)") == 1

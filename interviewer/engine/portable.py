@@ -9,6 +9,8 @@ The file (``"format": "interviewer-session"``)::
                   created_at, elapsed_seconds, delivery, graded_sha256,
                   audio: {name, sha256, size, data (base64, with --audio)} | null}],
      "grades": [{answer, created_at, grade (as stored)}],        every grade, in order
+     "reviews": [{answer, created_at, review (as stored)}],      optional: every coach's
+                                                                 review, every version
      "audio_included": bool,
      "content_hash": sha256 of the canonical JSON of answers (without audio bytes) + grades}
 
@@ -60,6 +62,7 @@ from interviewer.engine.portable_format import (
     parse,
     sha256_text,
 )
+from interviewer.engine.reviews import export_reviews, import_reviews
 from interviewer.engine.sqlite import transaction
 from interviewer.engine.store import _ID_ALPHABET, Store
 
@@ -71,6 +74,7 @@ __all__ = [
     "import_file",
     "import_session",
     "parse",
+    "to_json",
     "write_export",
 ]
 
@@ -140,15 +144,21 @@ def export_session(
         "bank": _redacted(_bank_snapshot(local, session["question_ids"], answers)),
         "answers": answers,
         "grades": grades,
+        "reviews": [_redacted(r) for r in export_reviews(store.db, sid)],
         "audio_included": audio,
         "content_hash": digest,
     }
 
 
+def to_json(data: dict[str, Any]) -> str:
+    """The export as the file's text (what the CLI writes and the web app sends)."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
 def write_export(data: dict[str, Any], path: Path) -> None:
     """Write the export atomically: a half-written file never replaces a good one."""
     tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.write_text(to_json(data), encoding="utf-8")
     tmp.replace(path)
 
 
@@ -246,7 +256,7 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
     data = checked.data
     origin = data.session.id
     if not copy:
-        existing = _already_imported(store, origin, data.content_hash)
+        existing = _already_imported(store, origin, checked.digest)
         if existing:
             raise DataError(
                 checked.source,
@@ -271,6 +281,7 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
                     "INSERT INTO grades (answer_id, created_at, grade) VALUES (?, ?, ?)",
                     (new_ids[g.answer], g.created_at, _stored_json(g.grade)),
                 )
+            import_reviews(store.db, data.reviews, new_ids)
             options = {k: v for k, v in data.session.options.items() if k != IMPORTED}
             ref = options.get(BANK)
             options[BANK] = checked.bank.model_dump(mode="json")  # its own copy: see BANK
@@ -279,7 +290,7 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
                 "bank": ref if isinstance(ref, str) else data.session.bank_id,
                 "exported_at": data.exported_at,
                 "interviewer_version": data.interviewer_version,
-                "content_hash": data.content_hash,
+                "content_hash": checked.digest,  # of what was imported: finds a 2nd import
                 "edited": edited,
                 "edited_answers": [new_ids[i] for i in edited_ids],
             }

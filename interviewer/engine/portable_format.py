@@ -23,6 +23,7 @@ from interviewer.core.datafile import validate
 from interviewer.core.errors import DataError
 from interviewer.core.grade import load_stored_grade
 from interviewer.core.records import AnswerStatus, SessionRecord
+from interviewer.engine.reviews import check_review_entries
 
 FORMAT = "interviewer-session"
 SCHEMA_VERSION = 1  # the major version: raise it only when an older reader would misread a file
@@ -112,6 +113,14 @@ class GradeEntry(_Section):
     grade: dict[str, Any]
 
 
+class ReviewEntry(_Section):
+    """A coach's review of a main answer, as stored (``core.review``); every version."""
+
+    answer: int
+    created_at: IsoTime
+    review: dict[str, Any]
+
+
 class SessionEntry(_Section):
     id: str
     bank_id: str
@@ -141,6 +150,7 @@ class ExportFile(_Section):
     bank: dict[str, Any]
     answers: list[AnswerEntry]
     grades: list[GradeEntry]
+    reviews: list[ReviewEntry] = []  # optional: files from before reviews have none
     audio_included: bool = False
     content_hash: str
 
@@ -155,7 +165,8 @@ class Checked(BaseModel):
     bank: Bank
     audio: dict[int, bytes]  # answer id -> recording, sha256 checked
     audio_missing: list[int]  # answers that had a recording the file does not carry
-    hash_matches: bool  # content_hash still matches the answers and grades
+    digest: str  # the content hash of the answers and grades as they are in the file
+    hash_matches: bool  # ... and whether it is the one written at export
     edited: list[int]  # answers whose text no longer matches the text that was graded
 
 
@@ -199,18 +210,21 @@ def parse(raw: bytes | str, source: str) -> Checked:
             load_stored_grade(g.grade, f"grades[{i}].grade")
         except DataError as exc:
             raise DataError(source, exc.location, exc.message) from None
+    mains = {a.id: a.question_id for a in checked.answers if a.kind == "answer"}
+    check_review_entries(checked.reviews, mains, bank, source)
     audio, missing = _audio(checked, source)
     edited = [
         a.id for a in checked.answers if a.graded_sha256 and a.graded_sha256 != sha256_text(a.text)
     ]
-    matches = content_hash(data["answers"], data["grades"]) == checked.content_hash
+    digest = content_hash(data["answers"], data["grades"])
     return Checked(
         source=source,
         data=checked,
         bank=bank,
         audio=audio,
         audio_missing=missing,
-        hash_matches=matches,
+        digest=digest,
+        hash_matches=digest == checked.content_hash,
         edited=edited,
     )
 

@@ -36,6 +36,8 @@ class SessionSummaryRow:
     pending: int
     overall: float | None
     averages: dict[str, float] = field(default_factory=dict)
+    imported_from: str | None = None  # the origin id of an imported session (portable.py)
+    edited: bool = False  # imported, and changed after it was graded or exported
 
     @property
     def finished(self) -> bool:
@@ -63,7 +65,9 @@ _PENDING_MARKS = ",".join("?" * len(PENDING_STATUSES))
 _SUMMARY_SQL = f"""
     WITH page AS MATERIALIZED (
         SELECT rowid AS rid, id, bank_id, mode, grader, started_at, finished_at,
-               json_array_length(question_ids) AS planned
+               json_array_length(question_ids) AS planned,
+               json_extract(options, '$.imported.from') AS imported_from,
+               COALESCE(json_extract(options, '$.imported.edited'), 0) AS edited
         FROM sessions {{where}} {NEWEST_FIRST} LIMIT ? OFFSET ?
     ),
     main AS (
@@ -77,6 +81,7 @@ _SUMMARY_SQL = f"""
         WHERE a.kind = 'answer'
     )
     SELECT p.id, p.bank_id, p.mode, p.grader, p.started_at, p.finished_at, p.planned,
+           p.imported_from, p.edited,
            COUNT(m.session_id) AS answered, COUNT(m.grade) AS graded,
            COALESCE(SUM(m.pending), 0) AS pending,
            AVG(json_extract(m.grade, '$.overall')) AS overall, {_DIM_AVERAGES}
@@ -108,4 +113,6 @@ def summary_row(r: sqlite3.Row) -> SessionSummaryRow:
         pending=int(r["pending"]),
         overall=r["overall"],
         averages={d: r[f"avg_{d}"] for d in STAR_DIMENSIONS} if r["graded"] else {},
+        imported_from=r["imported_from"],
+        edited=bool(r["edited"]),
     )

@@ -32,7 +32,7 @@ from interviewer.web import service
 from interviewer.web.messages import not_found_detail
 from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import LOOPBACK_HOSTS, SecurityMiddleware
-from interviewer.web.views import audio, interview, pages
+from interviewer.web.views import audio, interview, pages, portable
 from interviewer.web.views import review as review_views
 
 AUDIO_LIMIT = 25_000_000  # the transcription endpoint's own limit
@@ -62,7 +62,8 @@ class WebConfig:
 
 def _limit_for(config: WebConfig) -> Callable[[str], int]:
     def limit(path: str) -> int:
-        return config.audio_limit if path.endswith("/audio") else config.form_limit
+        big = path.endswith("/audio") or path == "/import"  # an export may carry recordings
+        return config.audio_limit if big else config.form_limit
 
     return limit
 
@@ -150,10 +151,10 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/sessions/{sid}/report", pages.report, name="report"),
         Route("/sessions/{sid}/report.html", pages.report_file, name="report_file"),
         Route("/sessions/{sid}/review", review_views.page, name="review"),
-        Route(
-            "/sessions/{sid}/review", review_views.save, methods=["POST"], name="review_save"
-        ),
+        Route("/sessions/{sid}/review", review_views.save, methods=["POST"], name="review_save"),
         Route("/history", pages.history, name="history"),
+        Route("/sessions/{sid}/export.json", portable.export, name="export"),
+        Route("/import", portable.upload, methods=["POST"], name="import"),
         Route("/favicon.ico", pages.favicon, name="favicon"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

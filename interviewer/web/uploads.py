@@ -1,4 +1,5 @@
-"""Checks on uploaded audio: a declared audio type AND content that looks like audio.
+"""Checks on uploads: a declared audio type AND content that looks like audio; a session
+export declared as JSON that starts like one.
 
 The declared type alone is whatever the browser says; the first bytes say what the file
 really is. Both must agree with the list below, or the upload gets a clear 415 page.
@@ -59,3 +60,22 @@ def check_audio(content_type: str | None, data: bytes) -> str:
             415, "The file does not look like audio (webm, ogg, wav, mp3, m4a or flac)."
         )
     return found
+
+
+EXPORT_TYPES = frozenset(
+    {"application/json", "text/json", "text/plain", "application/octet-stream", ""}
+)
+
+
+def check_export(content_type: str | None, data: bytes) -> None:
+    """A session export: declared as JSON (or unlabelled) and starting like a JSON object;
+    415 otherwise. The engine checks the rest and names the field that is wrong."""
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared not in EXPORT_TYPES:
+        raise HTTPException(
+            415, f"'{declared}' is not a session file: import a .json file from Export."
+        )
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise HTTPException(
+            415, "The file is not a session export (a .json file from a report's Export)."
+        )

@@ -109,6 +109,7 @@ class QuestionReport:
     delivery: dict[str, Any] | None = None
     grader: str = ""
     reviews: list[ReviewView] = field(default_factory=list)  # each coach's, beside the grade
+    edited: bool = False  # imported, and its text changed after it was graded
 
 
 @dataclass
@@ -123,6 +124,7 @@ class Report:
     practise_next: str
     history: History | None = None
     mode: str = "typed"  # the session's kind: a "debrief" is a real interview, not a mock
+    origin: str = ""  # where an imported session came from, and whether it was edited
 
     @property
     def labels(self) -> dict[str, str]:
@@ -256,4 +258,25 @@ def build_report(session: SessionRecord, bank: Bank, history: History | None = N
         practise_next=practise_next()[weakest or "nothing_graded"],
         history=history,
         mode=session.mode,
+        origin=_origin(session, questions),
     )
+
+
+def _origin(session: SessionRecord, questions: list[QuestionReport]) -> str:
+    """ "Imported from session X ..." for an imported session (engine/portable.py), saying
+    which answers changed after grading; marks those questions ``edited``."""
+    imported = session.options.get("imported") or {}
+    if not imported:
+        return ""
+    changed = session.edited_answers
+    for q, view in zip(questions, session.questions(), strict=True):
+        q.edited = any(a in changed for a in view.answer_ids)
+    text = f"Imported from session {imported.get('from', '?')}"
+    if imported.get("exported_at"):
+        text += f" (exported {str(imported['exported_at'])[:10]})"
+    if not session.edited:
+        return text + "."
+    which = [q.question_id for q in questions if q.edited]
+    edits = f"answers changed after grading: {', '.join(which)}" if which else (
+        "its answers or grades were changed after export")  # fmt: skip
+    return f"{text}. Edited: {edits}."
