@@ -111,6 +111,7 @@ class StubServer:
         self._proc = subprocess.Popen(
             [sys.executable, __file__, str(self.latency)], stdout=subprocess.PIPE, text=True
         )
+        self.pid = self._proc.pid
         port = int(self._proc.stdout.readline())  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}/v1"
         return self

@@ -80,12 +80,17 @@ def offline_reads(offline_flags: Collection[Flag], answer: str) -> bool:
     return Flag.UNSUPPORTED_LANGUAGE not in offline_flags and verify.reads_as_english(answer)
 
 
-def established(offline_flags: Collection[Flag], answer: str) -> set[Flag]:
+def established(
+    offline_flags: Collection[Flag], answer: str, readable: bool | None = None
+) -> set[Flag]:
     """What the deterministic checks establish about this answer: the offline grader's
     flags but those of unproven checks (only the language-neutral ones for an answer it
-    cannot read), and no outcome number where the answer surely has no number at all."""
+    cannot read), and no outcome number where the answer surely has no number at all.
+    ``readable`` is ``offline_reads(offline_flags, answer)`` when the caller has it."""
     flags = set(offline_flags) - UNPROVEN
-    if not offline_reads(offline_flags, answer):
+    if readable is None:
+        readable = offline_reads(offline_flags, answer)
+    if not readable:
         flags &= LANGUAGE_NEUTRAL
     if not verify.has_number(answer):
         flags.add(Flag.NO_OUTCOME_NUMBER)

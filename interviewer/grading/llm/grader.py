@@ -9,23 +9,14 @@ written once as a generator that yields requests and receives completions; ``gra
 from __future__ import annotations
 
 import asyncio
-import re
-import threading
 import time
-from collections.abc import Generator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator
 from typing import Any, Literal
 
 import openai
-from pydantic import ValidationError
 
 from interviewer.core.bank import Question
-from interviewer.core.errors import (
-    LLMContentFilterError,
-    LLMInvalidReplyError,
-    LLMRefusalError,
-    LLMTruncatedError,
-)
+from interviewer.core.errors import LLMInvalidReplyError
 from interviewer.core.grade import (
     DimensionGrade,
     Flag,
@@ -39,8 +30,10 @@ from interviewer.core.grade import (
 )
 from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
 from interviewer.core.settings import Settings
-from interviewer.grading.llm import crosscheck, render, verify
+from interviewer.grading.llm import crosscheck, render, replies, verify
 from interviewer.grading.llm.chat import RateLimited, Request, apost_chat, post_chat
+from interviewer.grading.llm.offload import CrosscheckPool, worth_offloading
+from interviewer.grading.llm.replies import ServerCapabilities
 from interviewer.grading.llm.retry import AsyncSleep, Sleep
 from interviewer.grading.llm.schema import GradeReply, rubric_theme_ids, schema_hash, strict_schema
 from interviewer.grading.llm.templates import prompt_hash
@@ -51,32 +44,6 @@ Conversation = Generator[Request, Any, Grade]
 # Deterministic flags the offline grader computes that an LLM grade carries too: the ones
 # that cap scores (``crosscheck.CAPS``) and two that only inform.
 SHARED_FLAGS = {Flag.NO_FIRST_PERSON, Flag.RAMBLING} | {c.flag for c in crosscheck.CAPS}
-
-
-@dataclass
-class ServerCapabilities:
-    """What conversations learned about the server, shared by all calls of one grader.
-
-    A conversation reads a snapshot when it starts and reports what it learns (the server
-    has no strict JSON-schema outputs; it rejects a sampling parameter) through these
-    lock-protected methods; it never changes another conversation's state mid-flight.
-    """
-
-    json_mode: bool = False
-    dropped: frozenset[str] = frozenset()
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def snapshot(self) -> tuple[bool, frozenset[str]]:
-        with self._lock:
-            return self.json_mode, self.dropped
-
-    def needs_json_mode(self) -> None:
-        with self._lock:
-            self.json_mode = True
-
-    def drop(self, param: str) -> None:
-        with self._lock:
-            self.dropped = self.dropped | {param}
 
 
 class LLMGrader:
@@ -106,6 +73,9 @@ class LLMGrader:
         self.async_sleep = async_sleep
         self.capabilities = ServerCapabilities(json_mode=settings.structured_output == "json")
         self.offline = OfflineGrader()
+        # a wide batch grades the offline cross-check on another core (see offload.py)
+        self._crosscheck_pool: CrosscheckPool | None = None
+        self.offload = worth_offloading(settings.concurrency)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMGrader:
@@ -175,8 +145,14 @@ class LLMGrader:
     ) -> Grade:
         """Grade on the event loop; ``on_rate_limited`` is called on every 429 (before the
         retry waits), so a batch can lower its concurrency. Checking the reply against the
-        answer is CPU work: it runs in a thread, so the loop keeps other requests moving."""
-        conversation = self.conversation(question, rubric, answer)
+        answer is CPU work: in a wide batch the offline cross-check runs in a worker process
+        while the request is in flight; otherwise the step runs in a thread."""
+        pool = self._pool_for_crosscheck()
+        future = pool.submit(question, rubric, answer) if pool else None
+        checked: list[Grade] = []  # the cross-check, once the reply is in
+        conversation = self.conversation(
+            question, rubric, answer, offline=(lambda: checked[0]) if pool else None
+        )
         request = next(conversation)
         client = self._pick_async_client()
         while True:
@@ -186,10 +162,20 @@ class LLMGrader:
                                               on_rate_limited=on_rate_limited)  # fmt: skip
             except openai.BadRequestError as exc:
                 reply = exc
-            step = await asyncio.to_thread(_advance, conversation, reply)
+            if pool is None:
+                step = await asyncio.to_thread(_advance, conversation, reply)
+            else:
+                if not checked:
+                    checked.append(await pool.result(future, question, rubric, answer))
+                step = _advance(conversation, reply)  # what is left is light: inline
             if isinstance(step, Grade):
                 return step
             request = step
+
+    def _pool_for_crosscheck(self) -> CrosscheckPool | None:
+        if self.offload and self._crosscheck_pool is None:
+            self._crosscheck_pool = CrosscheckPool(self.offline)
+        return self._crosscheck_pool
 
     async def aclose(self) -> None:
         """Close the async client inside the event loop that used it."""
@@ -197,6 +183,9 @@ class LLMGrader:
             await client.close()
         self._async_client = None
         self._async_pool = []
+        if self._crosscheck_pool is not None:
+            self._crosscheck_pool.close()
+            self._crosscheck_pool = None
 
     def cache_identity(self) -> dict[str, Any]:
         """Everything besides the inputs that decides a grade: for the batch cache key."""
@@ -217,11 +206,18 @@ class LLMGrader:
 
     # --- the conversation ------------------------------------------------------------
 
-    def conversation(self, question: Question, rubric: Rubric, answer: str) -> Conversation:
+    def conversation(
+        self,
+        question: Question,
+        rubric: Rubric,
+        answer: str,
+        offline: Callable[[], Grade] | None = None,
+    ) -> Conversation:
         """Yield requests, receive completions (or BadRequestError); return the Grade.
 
         What the server is found to lack is reported to ``self.capabilities`` (for later
         calls) and kept in this call's own variables; nothing here is shared mid-call.
+        ``offline()``, when given, returns the cross-check grade computed elsewhere.
         """
         started = time.perf_counter()
         usage = Usage()
@@ -238,14 +234,14 @@ class LLMGrader:
             reply = yield request
             attempts += 1
             if isinstance(reply, openai.BadRequestError):
-                param = _unsupported_param(reply, request)
+                param = replies.unsupported_param(reply, request)
                 if param:
                     # e.g. a reasoning model that only takes its default temperature, or a
                     # server without seeds: leave it out from now on and ask again.
                     dropped = dropped | {param}
                     self.capabilities.drop(param)
                     continue
-                if json_mode or not _rejects_schema(reply):
+                if json_mode or not replies.rejects_schema(reply):
                     raise LLMInvalidReplyError(
                         f"the server rejected the request: {reply.message}",
                         status=400,
@@ -259,9 +255,9 @@ class LLMGrader:
                     question, rubric, answer, nonce=nonce, json_mode=True
                 )
                 continue
-            _add_usage(usage, reply)
-            content = _content(reply)
-            parsed, problem = parse_reply(content, rubric)
+            replies.add_usage(usage, reply)
+            content = replies.reply_content(reply)
+            parsed, problem = replies.parse_reply(content, rubric)
             if parsed is None:
                 if reasked:
                     raise LLMInvalidReplyError(
@@ -278,7 +274,8 @@ class LLMGrader:
                 ]
                 continue
             latency = (time.perf_counter() - started) * 1000
-            return self.to_grade(parsed, question, rubric, answer, reply, usage, latency)
+            cross = offline() if offline else self.offline.grade(question, rubric, answer)
+            return self.to_grade(parsed, question, rubric, answer, reply, usage, latency, cross)
 
     def _request(
         self,
@@ -313,8 +310,10 @@ class LLMGrader:
         completion: Any,
         usage: Usage,
         latency_ms: float,
+        offline: Grade,
     ) -> Grade:
-        """Verify the reply against the answer and build the Grade (overall in code)."""
+        """Verify the reply against the answer and build the Grade (overall in code);
+        ``offline`` is the offline grader's grade of the same answer, the cross-check."""
         checked = verify.verify_quotes(reply, answer)
         theme_ids = [d.id for d in rubric.themes]
         given = {t.theme: t for t in reply.themes if t.theme in theme_ids}
@@ -322,15 +321,14 @@ class LLMGrader:
         raw.update({t: given[t].score if t in given else 0 for t in theme_ids})
         # the offline cross-check scans for injection too: one scan serves both. What its
         # deterministic checks establish caps the parts they concern (crosscheck.CAPS).
-        offline = self.offline.grade(question, rubric, answer)
-        established = crosscheck.established(offline.flags, answer)
+        readable = crosscheck.offline_reads(offline.flags, answer)
+        established = crosscheck.established(offline.flags, answer, readable)
         scores, flags = verify.cap_unsupported(raw, checked.evidence)
         capped = crosscheck.apply_caps(scores, established, answer)
         scores = capped.scores
         flags |= established & SHARED_FLAGS
         if reply.off_topic:
             flags.add(Flag.OFF_TOPIC)
-        readable = crosscheck.offline_reads(offline.flags, answer)
         if readable and verify.disagreement(scores, offline):
             flags.add(Flag.GRADER_DISAGREEMENT)
         if checked.removed and not any(checked.evidence.values()):
@@ -403,92 +401,3 @@ def _advance(conversation: Conversation, reply: Any) -> Request | Grade:
     except StopIteration as done:
         grade: Grade = done.value
         return grade
-
-
-def parse_reply(content: str, rubric: Rubric) -> tuple[GradeReply | None, str]:
-    """The validated reply, or None and a short account of what is wrong (for the re-ask).
-
-    Beyond the schema, the themes must be exactly the rubric's key themes, once each: a
-    theme the model skipped would otherwise score 0 without anyone noticing.
-    """
-    try:
-        parsed = GradeReply.model_validate_json(content)
-    except ValidationError as exc:
-        return None, _brief(exc)
-    wanted = [d.id for d in rubric.themes]
-    got = [t.theme for t in parsed.themes]
-    problems = []
-    if missing := [t for t in wanted if t not in got]:
-        problems.append(f"themes: no entry for {', '.join(missing)}")
-    if unknown := [t for t in dict.fromkeys(got) if t not in wanted]:
-        problems.append(
-            f"themes: {', '.join(unknown)} is not a key theme of this rubric "
-            f"(use exactly: {', '.join(wanted) or 'none'})"
-        )
-    if repeated := [t for t in dict.fromkeys(got) if got.count(t) > 1]:
-        problems.append(f"themes: {', '.join(repeated)} given more than once")
-    if problems:
-        return None, "; ".join(problems)
-    return parsed, ""
-
-
-# Sampling parameters a server may not accept; the grade does not depend on having them.
-DROPPABLE_PARAMS = ("seed", "temperature")
-
-
-def _unsupported_param(exc: openai.BadRequestError, request: Request) -> str | None:
-    """The sampling parameter a 400 complains about, if the request still sends it."""
-    text = str(exc.message).lower()
-    for name in DROPPABLE_PARAMS:
-        if name in request and re.search(rf"\b{name}\b", text):
-            return name
-    return None
-
-
-def _rejects_schema(exc: openai.BadRequestError) -> bool:
-    """A 400 that says structured outputs are not supported (not any 400 saying "schema").
-
-    It must name the feature (``response_format``, ``json_schema`` or structured outputs)
-    and say it is not available; a 400 about an invalid schema keyword is a real error.
-    """
-    text = str(exc.message).lower()
-    names_it = any(k in text for k in ("response_format", "json_schema", "structured output"))
-    refuses = any(
-        k in text
-        for k in ("not supported", "unsupported", "not support", "unknown", "invalid type",
-                  "not allowed", "must be one of", "not available", "unrecognized")
-    )  # fmt: skip
-    return names_it and refuses
-
-
-def _content(completion: Any) -> str:
-    """The reply text, or the typed error for a refusal, truncation or filter."""
-    choice = completion.choices[0]
-    message = choice.message
-    if getattr(message, "refusal", None):
-        raise LLMRefusalError(f"the model refused to grade: {message.refusal}")
-    if choice.finish_reason == "length":
-        raise LLMTruncatedError(
-            "the model's reply was cut off (finish_reason=length): the answer may be too long "
-            "for the model's output limit"
-        )
-    if choice.finish_reason == "content_filter":
-        raise LLMContentFilterError("the provider's content filter stopped the reply")
-    return message.content or ""
-
-
-def _add_usage(total: Usage, completion: Any) -> None:
-    used = getattr(completion, "usage", None)
-    if used is not None:
-        total.prompt_tokens += used.prompt_tokens or 0
-        total.completion_tokens += used.completion_tokens or 0
-        total.total_tokens += used.total_tokens or 0
-
-
-def _brief(exc: ValidationError) -> str:
-    """A short, model-readable account of what failed validation."""
-    parts = []
-    for err in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in err["loc"]) or "(reply)"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)
