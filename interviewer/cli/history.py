@@ -25,13 +25,15 @@ def print_history(
     extra = ["reviewed"] if any(reviewed.values()) else []
     kinds = {s.id: "debrief" if s.mode == "debrief" else "mock" for s in sessions}
     kind = ["kind"] if "debrief" in kinds.values() else []  # a real interview, debriefed
+    origin = {s.id: (" (imported, edited)" if s.edited else " (imported)")
+              if s.options.get("imported") else "" for s in sessions}  # fmt: skip
     rows = []
     for s in (summarise(x, by) for x in sessions):
         cells = [f"{s.averages[d]:.1f}" if s.averages else "-" for d in STAR_DIMENSIONS]
         overall = f"{s.overall:.0f}" if s.overall is not None else "-"
         counts = [str(reviewed[s.id])] if extra else []
-        rows.append([s.id, *([kinds[s.id]] if kind else []), s.started, str(s.graded), *counts,
-                     overall, *cells])  # fmt: skip
+        rows.append([s.id + origin[s.id], *([kinds[s.id]] if kind else []), s.started,
+                     str(s.graded), *counts, overall, *cells])  # fmt: skip
     title = "History (coach scores where a coach gave one)" if by == "coach" else "History"
     print_table(["session", *kind, "date", "graded", *extra, "overall", *short.values()], rows,
                 title=title)  # fmt: skip
