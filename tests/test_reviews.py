@@ -161,3 +161,72 @@ def test_the_coaches_view_takes_their_mean_score_and_recomputes_the_overall(db: 
     expected = grade.overall + 100 * change / (5 * sum(weights.values()))
     assert abs(seen.overall - expected) <= 1  # both sides rounded once
     assert grade.result.score == 4  # the grade itself is not changed
+
+
+# --- exported and imported with the session -----------------------------------------------
+
+
+def _export(db: Path, sid: str, path: Path) -> Path:
+    from interviewer.engine.portable import export_session, write_export
+
+    def bank_for(bank_id: str, options: dict[str, object]) -> object:
+        return get_bank(str(options.get("bank", bank_id)))
+
+    with Store.open(db) as store:
+        write_export(export_session(store, sid, bank_for), path)  # type: ignore[arg-type]
+    return path
+
+
+def test_reviews_travel_with_an_exported_session_and_come_back_the_same(tmp_path: Path) -> None:
+    from interviewer.engine.portable import import_file
+
+    home, coach = tmp_path / "home.sqlite3", tmp_path / "coach.sqlite3"
+    sid = graded_session(home)
+    # the candidate sends the session; the coach imports and reviews it (twice, two coaches)
+    with Store.open(coach) as store:
+        there = import_file(store, _export(home, sid, tmp_path / "out.json")).session_id
+    _review(coach, there, "q1", "Ana", scores={"result": 2}, comments={"result": "Why 9%?"})
+    _review(coach, there, "q1", "Ana", scores={"task": 3})  # a second version of Ana's
+    _review(coach, there, "q7", "Ben", note="Finish the story.")
+    back = _export(coach, there, tmp_path / "back.json")
+    data = json.loads(back.read_text("utf-8"))
+    assert [r["review"]["reviewer"] for r in data["reviews"]] == ["Ana", "Ana", "Ben"]
+    # ... and the candidate imports the reviewed copy
+    with Store.open(home) as store:
+        mine = store.get_session(import_file(store, back).session_id)
+        versions = review_versions(store, mine.questions()[0].answer.id)
+    q1, q7 = mine.questions()
+    assert [(r.reviewer, r.scores, r.comments) for r in q1.answer.reviews] == [
+        ("Ana", {"result": 2, "task": 3}, {"result": "Why 9%?"})
+    ]
+    assert len(versions) == 2  # every version came along
+    assert [(r.reviewer, r.note) for r in q7.answer.reviews] == [("Ben", "Finish the story.")]
+    assert all(r.answer_id == q1.answer.id for r in q1.answer.reviews)  # the local ids
+    with Store.open(coach) as store:
+        original = store.get_session(there).questions()[0].answer.reviews
+    assert [r.model_dump(exclude={"answer_id"}) for r in original] == [
+        r.model_dump(exclude={"answer_id"}) for r in q1.answer.reviews
+    ]
+
+
+def test_an_export_whose_review_names_a_dimension_the_rubric_lacks_is_refused(
+    tmp_path: Path,
+) -> None:
+    from interviewer.engine.portable import import_file
+
+    db = tmp_path / "home.sqlite3"
+    sid = graded_session(db)
+    _review(db, sid, "q1", "Ana", scores={"result": 2})
+    path = _export(db, sid, tmp_path / "out.json")
+    data = json.loads(path.read_text("utf-8"))
+    data["reviews"][0]["review"]["scores"] = {"charisma": 4}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with Store.open(tmp_path / "other.sqlite3") as store, pytest.raises(DataError) as err:
+        import_file(store, path)
+    assert "out.json: reviews[0].review" in str(err.value)
+    assert "no dimension 'charisma'" in str(err.value)
+    del data["reviews"]  # a file from before reviews imports as before
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with Store.open(tmp_path / "other.sqlite3") as store:
+        imported = store.get_session(import_file(store, path).session_id)
+    assert all(v.answer.reviews == [] for v in imported.questions())

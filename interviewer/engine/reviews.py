@@ -8,10 +8,11 @@ rows, both kept and both shown. The grades are never touched.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interviewer.core.errors import DataError, NotFoundError
 from interviewer.core.review import Review, current_reviews, load_stored_review, reviewer_key
@@ -143,3 +144,53 @@ def _first_error(exc: ValueError) -> str:
         msg = str(first["msg"]).removeprefix("Value error, ")
         return f"{loc}: {msg}" if loc else msg
     return str(exc)
+
+
+# --- portable sessions (engine/portable.py) ----------------------------------------------
+
+
+def export_reviews(db: sqlite3.Connection, session_id: str) -> list[dict[str, Any]]:
+    """Every review of the session, every version, oldest first: the export's optional
+    ``reviews`` section (``{answer, created_at, review (as stored)}``)."""
+    rows = db.execute(
+        "SELECT r.answer_id, r.created_at, r.review FROM reviews r"
+        " JOIN answers a ON a.id = r.answer_id WHERE a.session_id = ? ORDER BY r.id",
+        (session_id,),
+    ).fetchall()
+    return [
+        {"answer": answer_id, "created_at": created, "review": json.loads(raw)}
+        for answer_id, created, raw in rows
+    ]
+
+
+def import_reviews(
+    db: sqlite3.Connection, entries: Iterable[Any], new_ids: Mapping[int, int]
+) -> int:
+    """Store an export's reviews under the answers' new ids (inside the import's
+    transaction); how many."""
+    count = 0
+    for entry in entries:
+        answer_id = new_ids[entry.answer]
+        review = {**entry.review, "answer_id": answer_id}
+        db.execute(
+            "INSERT INTO reviews (answer_id, reviewer, created_at, review) VALUES (?, ?, ?, ?)",
+            (answer_id, str(review.get("reviewer", "")), entry.created_at,
+             json.dumps(review, ensure_ascii=False, separators=(",", ":"))),
+        )  # fmt: skip
+        count += 1
+    return count
+
+
+def check_review_entries(entries: Sequence[Any], answers: Mapping[int, str], bank: Bank,
+                         source: str) -> None:  # fmt: skip
+    """An export's reviews point at a main answer (id -> question id) and use only
+    dimensions of that answer's rubric; DataError naming ``source`` and the entry."""
+    for i, entry in enumerate(entries):
+        where = f"reviews[{i}]"
+        if entry.answer not in answers:
+            raise DataError(source, f"{where}.answer", f"no main answer with id {entry.answer}")
+        try:
+            review = load_stored_review(entry.review, f"{where}.review")
+            review.check(build_rubric(bank, answers[entry.answer]), f"{where}.review")
+        except DataError as exc:
+            raise DataError(source, exc.location, exc.message) from None
