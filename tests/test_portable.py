@@ -462,3 +462,19 @@ def test_the_report_says_where_a_session_came_from_and_what_was_edited(
     assert "Edited: answers changed after grading: q1." in md  # the follow-up is q1's
     assert md.count("**Edited after grading:**") == 1
     assert "Imported from" not in render_report(home.get_session(sid), bank, "md")
+
+
+def test_two_recordings_with_the_same_name_are_both_kept(
+    home: Store, away: Store, tmp_path: Path
+) -> None:
+    sid = home.create_session("ml-problem-solving", ["q1", "q2"], "voice", "offline")
+    for qid, blob in (("q1", b"RIFF first take"), ("q2", b"RIFF second take")):
+        folder = tmp_path / qid
+        folder.mkdir()
+        (folder / "answer.wav").write_bytes(blob)
+        home.add_answer(sid, qid, "Q?", f"Answer {qid}.", audio_path=str(folder / "answer.wav"))
+
+    record = away.get_session(import_file(away, exported(home, sid, tmp_path)).session_id)
+    paths = [Path(a.audio_path or "") for a in record.answers]
+    assert len(set(paths)) == 2
+    assert [p.read_bytes() for p in paths] == [b"RIFF first take", b"RIFF second take"]

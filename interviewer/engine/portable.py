@@ -332,6 +332,8 @@ def _insert_answers(store: Store, sid: str, checked: Checked, folder: Path) -> d
         if a.audio is not None and a.id in checked.audio:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / a.audio.name
+            if target.exists():  # two recordings of the same name: neither overwrites
+                target = folder / f"{len(new_ids) + 1}-{a.audio.name}"
             target.write_bytes(checked.audio[a.id])
             audio_path = str(target)
         cur = store.db.execute(
