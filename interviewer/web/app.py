@@ -34,6 +34,7 @@ from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import LOOPBACK_HOSTS, SecurityMiddleware
 from interviewer.web.views import audio, interview, pages, portable
 from interviewer.web.views import review as review_views
+from interviewer.web.views import stories as stories_views
 
 AUDIO_LIMIT = 25_000_000  # the transcription endpoint's own limit
 FORM_LIMIT = 1_000_000  # a typed answer is a few kB; a megabyte is generous
@@ -153,6 +154,8 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/sessions/{sid}/review", review_views.page, name="review"),
         Route("/sessions/{sid}/review", review_views.save, methods=["POST"], name="review_save"),
         Route("/history", pages.history, name="history"),
+        Route("/stories", stories_views.page, name="stories"),
+        Route("/stories", stories_views.for_job, methods=["POST"], name="stories_job"),
         Route("/sessions/{sid}/export.json", portable.export, name="export"),
         Route("/import", portable.upload, methods=["POST"], name="import"),
         Route("/favicon.ico", pages.favicon, name="favicon"),

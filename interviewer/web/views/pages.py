@@ -9,6 +9,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from interviewer.web import service
 from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import REPORT_CSP
+from interviewer.web.views import stories
 
 CONTINUE_LIMIT = 5  # unfinished sessions on the start page; the rest are in the history
 FINISHED_LIMIT = 10  # finished sessions on the start page; the rest are in the history
@@ -22,6 +23,7 @@ def _config(request: Request) -> service.ServiceConfig:
 async def home(request: Request) -> Response:
     config = _config(request)
     data = await run_in_threadpool(service.home_data, config, CONTINUE_LIMIT, FINISHED_LIMIT)
+    plan = await run_in_threadpool(stories.plan_data, config)  # "What to practise next"
     return render(
         request,
         "home.html",
@@ -31,6 +33,7 @@ async def home(request: Request) -> Response:
         more_unfinished=data.more_unfinished,
         finished=data.finished,
         grader_label=service.grader_label(config),
+        plan=plan,
     )
 
 
