@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from interviewer.grading.offline.segment import segment
-from interviewer.grading.offline.text import split_sentences, stem
+from interviewer.grading.offline.text import split_sentences
+from interviewer.grading.offline.words import stem
 
 
 def parts_of(text: str) -> dict[str, list[str]]:

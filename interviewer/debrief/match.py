@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interviewer.core.bank import Bank, Question, Theme
-from interviewer.grading.offline.text import content_stems
+from interviewer.grading.offline.words import content_stems
 
 GENERAL_BANK = "general-behavioural"
 THRESHOLD = 0.35  # cosine of weighted stems; tuned on reworded bank questions

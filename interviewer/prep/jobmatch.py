@@ -28,7 +28,7 @@ from interviewer.core.bank import Bank, Question
 from interviewer.core.datafile import StrictModel, load_model
 from interviewer.core.errors import DataError
 from interviewer.core.resources import rubrics_dir
-from interviewer.grading.offline.text import STOPWORDS, WORD, stem
+from interviewer.grading.offline.words import STOPWORDS, WORD, stem
 
 if TYPE_CHECKING:
     from interviewer.prep.job import JobDescription

@@ -16,7 +16,7 @@ from pydantic import Field
 from interviewer.core.datafile import StrictModel, load_model
 from interviewer.core.resources import rubrics_dir
 from interviewer.core.rubric import STAR_DIMENSIONS, content_hash
-from interviewer.grading.offline.text import content_stems, stem
+from interviewer.grading.offline.words import content_stems, stem
 
 Bands = dict[str, str]  # low / mid / high
 

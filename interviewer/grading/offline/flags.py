@@ -27,7 +27,8 @@ from interviewer.core.rubric import Rubric
 from interviewer.grading.offline.feedback import Templates
 from interviewer.grading.offline.lexicon import Lexicon
 from interviewer.grading.offline.segment import Segments
-from interviewer.grading.offline.text import Sentence, content_stems, stem, word_set
+from interviewer.grading.offline.text import Sentence
+from interviewer.grading.offline.words import content_stems, stem, word_set
 
 _HEDGE_WORDS = frozenset({"maybe", "probably", "anyway", "guess"})
 _HEDGE_PAIRS = frozenset(

@@ -61,8 +61,9 @@ from interviewer.grading.offline.scoring import (
     score_task,
 )
 from interviewer.grading.offline.segment import segment
-from interviewer.grading.offline.text import Sentence, content_stems, quote, split_sentences
+from interviewer.grading.offline.text import Sentence, quote, split_sentences
 from interviewer.grading.offline.themes import score_theme
+from interviewer.grading.offline.words import content_stems
 
 GRADER_VERSION = "2.0"
 

@@ -17,7 +17,8 @@ from functools import cache
 from interviewer.grading.offline.lexicon import Lexicon, load_lexicon
 from interviewer.grading.offline.metrics import FoundMetric
 from interviewer.grading.offline.segment import Segments
-from interviewer.grading.offline.text import Sentence, content_stems
+from interviewer.grading.offline.text import Sentence
+from interviewer.grading.offline.words import content_stems
 
 
 @dataclass(slots=True)

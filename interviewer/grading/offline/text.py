@@ -12,102 +12,10 @@ import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from interviewer.grading.offline.lexicon import Lexicon, load_lexicon
-
-
-def word_set(text: str) -> frozenset[str]:
-    """A frozenset of the whitespace-separated words of ``text`` (word lists as data)."""
-    return frozenset(text.split())
-
-
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
-
-# Words that carry no content. Fillers of spoken answers are here too, so they never
-# count as overlap with the question or a theme.
-STOPWORDS = word_set(
-    """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i i'd i'm if
-    in into is it it's its itself just me more most my myself no nor not now of off on
-    once only or other our ours ourselves out over own same she should so some such than
-    that that's the their theirs them themselves then there these they this those
-    through to too under until up very was we we'd we're were what when where which
-    while who whom why will with would you your yours um uh erm er uhm hmm ah oh like
-    yeah okay ok basically actually literally really kind sort know mean guess gonna
-    wanna got get thing things stuff lot lots pretty quite much many one went go going
-    also still even well way ever every anything something everything someone anyone
-    around since back just right
-    """
-)
-
-FILLERS = word_set(
-    """
-    um uh erm er uhm hmm ah like yeah okay ok basically actually literally
-    """
-)
-FILLER_PHRASE = re.compile(r"\b(?:you know|i mean|sort of|kind of)\b", re.IGNORECASE)
-
-_SUFFIXES = (
-    "izations", "isations", "ization", "isation", "ational", "fulness", "iveness",
-    "ations", "ation", "ities", "ity", "ness", "ments", "ment", "ings", "ing", "edly",
-    "ied", "ies", "ed", "es", "ers", "er", "ly", "ive", "al", "s",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude, fast, deterministic stemmer: enough to match 'debugging' with 'debug'."""
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) <= 3 or w[0].isdigit():
-        return w
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            w = w[: -len(suf)]
-            if suf in ("ied", "ies"):
-                w += "y"
-            break
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
-        w = w[:-1]
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
-    if w.endswith(("is", "ys")):  # analyse/analyze, realised/realized: one stem
-        w = w[:-1] + "z"
-    return w
-
-
-_CONTENT_STEM: dict[str, str] = {}  # word -> its stem, "" for stopwords and numbers
-
-
-def _content_stems_of(words: list[str]) -> list[str]:
-    """Stems of the content words among ``words`` (lower-cased), in order."""
-    cache = _CONTENT_STEM
-    try:  # every word seen before (the usual case): one C-level pass
-        return [st for st in map(cache.__getitem__, words) if st]
-    except KeyError:
-        pass
-    if len(cache) > 200_000:
-        cache.clear()
-    out = []
-    for w in words:
-        st = cache.get(w)
-        if st is None:
-            st = cache[w] = "" if w in STOPWORDS or w[0] <= "9" else stem(w)
-        if st:
-            out.append(st)
-    return out
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry content, in order (duplicates kept)."""
-    return [stem(t) for t in WORD.findall(text.lower()) if t not in STOPWORDS and t[0] > "9"]
-
-
-Hit = tuple[str, int, int]  # cue name, first token, one past the last token
+from interviewer.grading.offline.clauses import clause_cut
+from interviewer.grading.offline.lexicon import Hit, Lexicon, load_lexicon
+from interviewer.grading.offline.words import FILLER_PHRASE, FILLERS, WORD, content_stems_of
 
 
 @dataclass(slots=True, eq=False)  # identity: each sentence is one span of one answer
@@ -426,7 +334,7 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
         if "'s" in raw or "’s" in raw:
             low = [_no_possessive(w) for w in low]
         hits = scan(low)
-        cut = _clause_cut(low, hits, lex) if len(low) >= 8 else None
+        cut = clause_cut(low, hits, lex) if len(low) >= 8 else None
         if cut is None:
             sentences.append(
                 _sentence(sentences, start, raw, body, low, hits, current_label, False, capitals)
@@ -454,7 +362,7 @@ def split_sentences(answer: str, lexicon: Lexicon | None = None) -> list[Sentenc
             piece_start = body + offsets[first]
             clause = True
             rest = low[first:]
-            cut = _clause_cut(rest, hits, lex) if len(rest) >= 8 else None
+            cut = clause_cut(rest, hits, lex) if len(rest) >= 8 else None
         sentences.append(
             _sentence(sentences, start + piece_start, raw[piece_start:] if clause else raw,
                       0 if clause else body, low[first:], hits, current_label, clause, capitals)
@@ -487,7 +395,7 @@ def _sentence(
     clause: bool = False,
     capitals: list[int] | None = None,
 ) -> Sentence:
-    stem_list = tuple(_content_stems_of(low))
+    stem_list = tuple(content_stems_of(low))
     proper = (
         _proper(raw[body:] if body else raw)
         if capitals is None
@@ -512,112 +420,6 @@ def _sentence(
     )
 
 
-# Cue groups, in story order, between which one sentence may be cut.
-_SCENE_CUES = frozenset({"situation"})
-_TASK_CUES = frozenset({"task"})
-_ACTION_CUES = frozenset({"act_i", "act_we"})
-_RESULT_CUES = frozenset(
-    {
-        "result",
-        "result_done",
-        "num_outcome",
-        "result_aim",
-        "lasting",
-        "vague_outcome",
-        "concrete_outcome",
-        "reaction",
-    }
-)
-_LESSON_CUES = frozenset({"lesson", "practice"})
-_CONJ = frozenset({"and", "which", "so", "but", "then"})
-_RELATIVE = frozenset({"that", "who", "which"})  # "a release that had to ship by March"
-_NEW_SUBJECT = frozenset({"i", "we", "it", "this", "that", "they", "the", "our", "my", "its"})
-
-
-_GROUPS = {
-    **dict.fromkeys(_SCENE_CUES, 1),
-    **dict.fromkeys(_TASK_CUES, 2),
-    **dict.fromkeys(_ACTION_CUES, 3),
-    **dict.fromkeys(_RESULT_CUES, 4),
-    **dict.fromkeys(_LESSON_CUES, 5),
-}
-
-
-def _group(cue: str) -> int:
-    return _GROUPS.get(cue, 0)
-
-
-def _clause_cut(low: list[str], hits: list[Hit], lex: Lexicon) -> tuple[int, int] | None:
-    """Where to cut a sentence that moves from one STAR part to a later one ("I retrained
-    it and recall went from 0.6 to 0.8"): the end of the first piece and the start of the
-    second, in words (the conjunction opens the second piece); or None.
-
-    The cut is at the last conjunction between the end of the earlier part's cue and the
-    start of the later part's cue. It needs a new subject after the conjunction ("and
-    recall went", "and I learned"), a relative clause ("which cut costs") or a figure in
-    the later clause ("and cut latency by 30%"), so "I built a checklist and used it on
-    the next onboarding" stays whole.
-    """
-    grouped: list[tuple[int, int, int]] = []
-    groups: set[int] = set()
-    group_of = _GROUPS.get
-    for cue_name, a, b in hits:  # a plain loop: this runs for every sentence
-        g = group_of(cue_name)
-        if g:
-            grouped.append((a, b, g))
-            groups.add(g)
-    if len(groups) < 2 and 2 not in groups and 5 not in groups:
-        return None  # one part only: nothing to cut off
-    if _CONJ.isdisjoint(low) and _RELATIVE.isdisjoint(low) and not (1 in groups and 2 in groups):
-        return None  # nothing to cut at
-    grouped.sort()
-    joins: list[int] | None = None  # where conjunctions are, found when first needed
-    ended: dict[int, int] = {}  # cue group -> earliest end of a hit of it seen so far
-    for a, b, g in grouped:
-        # where the first hit of an earlier part ended, or (among action, result and lesson)
-        # of any other part: "I now do X, and the team adopted it" holds a lesson and a result
-        earliest = -1
-        for k, end in ended.items():
-            if (k < g or (k != g and k >= 3 and g >= 3)) and (earliest < 0 or end < earliest):
-                earliest = end
-        seen = ended.get(g)
-        if seen is None or b < seen:
-            ended[g] = b
-        if g in (2, 5) and earliest < 0 and low[a] in ("i", "we", "my"):
-            # "X failed because Y, and I learned Z", "X cost too much, and I was asked to
-            # fix it": the lesson or the task stands apart from what came before
-            earliest = 4
-        if earliest < 0 or earliest > a:
-            continue
-        start = max(earliest, 3)
-        if joins is None:
-            joins = [i for i, w in enumerate(low) if w in _CONJ or w in _RELATIVE]
-        conj = [
-            i
-            for i in joins
-            if start <= i <= a and (low[i] in _CONJ or (g == 2 and low[i] in _RELATIVE))
-        ]
-        if not conj:
-            if g == 2 and a >= 4 and low[a] in ("i", "my") and 1 in ended:
-                return a, a  # "In my second year at university I committed to ...": the
-                # scene, then the task, with no conjunction between them
-            continue
-        c = conj[-1]
-        if len(low) - c < 3:
-            continue
-        if any(cue == "act_i" and c <= h_a < a for cue, h_a, _h_b in hits):
-            continue  # another action of the candidate comes first
-        if low[c] not in _RELATIVE:
-            nxt = low[c + 1]
-            if nxt not in _NEW_SUBJECT and lex.is_past(nxt) and g != 2:
-                # ("and promised the trustees we would raise £20,000" is a task even so)
-                numbers = any(lex.is_number(w) for w in low[c + 1 :])
-                if not (numbers and g == 4):
-                    continue  # "and used it on the next one": the same subject goes on
-        return c, c  # the conjunction opens the second piece: nothing is left out
-    return None
-
-
 def quote(sentence: Sentence, limit: int = 220) -> str:
     """A verbatim quote of the sentence, cut at a word boundary when it is long."""
     text = sentence.text
@@ -625,87 +427,3 @@ def quote(sentence: Sentence, limit: int = 220) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > 40 else limit].rstrip(" ,;:-")
-
-
-def _top_alternatives(body: str) -> list[str] | None:
-    """The top-level ``|`` branches of a group body, or None if the group is unbalanced."""
-    out, depth, cur, i = [], 0, [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            cur.append(body[i : i + 2])
-            i += 2
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        if ch == "|" and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    return [*out, "".join(cur)]
-
-
-def _first_chars(pattern: str) -> set[str] | None:
-    """Characters a match of ``pattern`` can start with, or None when unsure."""
-    top = _top_alternatives(pattern)
-    if top is None:
-        return None
-    if len(top) > 1:
-        chars: set[str] = set()
-        for alt in top:
-            sub = _first_chars(alt)
-            if sub is None:
-                return None
-            chars |= sub
-        return chars
-    if pattern.startswith("\\d"):
-        return set("0123456789")
-    if pattern.startswith("[") and "]" in pattern[1:]:
-        body = pattern[1 : pattern.index("]", 1)]
-        return None if ("-" in body[1:-1] or "\\" in body or body.startswith("^")) else set(body)
-    if pattern.startswith("\\b"):
-        pattern = pattern[2:]
-    if not pattern.startswith("(?:"):
-        first = pattern[:1]
-        return {first} if first.isalnum() or first in "'$-" else None
-    depth, end = 0, -1
-    for i, ch in enumerate(pattern):
-        if ch == "\\":
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0:
-            end = i
-            break
-    if end < 0 or pattern[end + 1 : end + 2] in ("?", "*", "{"):
-        return None
-    alts = _top_alternatives(pattern[3:end])
-    if alts is None:
-        return None
-    chars = set()
-    for alt in alts:
-        sub = _first_chars(alt)
-        if sub is None:
-            return None
-        chars |= sub
-    return chars
-
-
-def cue_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile a word-cue pattern for lower-cased text, as fast as ``re`` allows.
-
-    Python's ``re`` scans a pattern that opens with ``\\b(?:word|word...)`` position by
-    position; a leading lookahead on the possible first letters lets it skip ahead with a
-    character-set test instead (about 20% faster on these cue lists). Same matches.
-    """
-    chars = _first_chars(pattern)
-    if chars and all(len(c) == 1 for c in chars):
-        klass = "".join(sorted(re.escape(c) for c in chars))
-        pattern = f"(?=[{klass}])(?:{pattern})"
-    return re.compile(pattern, flags)

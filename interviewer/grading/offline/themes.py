@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from interviewer.grading.offline.text import Sentence, content_stems
+from interviewer.grading.offline.text import Sentence
+from interviewer.grading.offline.words import content_stems
 
 STRONG = 2.0
 WEAK = 1.0
