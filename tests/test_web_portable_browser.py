@@ -1,0 +1,71 @@
+"""Export and Import in a real browser (Debian's Chromium via Playwright): the candidate
+downloads the session from the report page, the mentor's app imports it from the history
+page using only the keyboard, and the imported report opens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interviewer.core.settings import build_settings
+from interviewer.engine.store import Store
+from interviewer.web import WebConfig, create_app
+from interviewer.web.live import chromium_path, launch_chromium, live_server
+from tests.session_helpers import make_grade
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if chromium_path() is None:
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+STORY = (
+    "At the food bank I coordinated, Saturday queues reached two hours. I was asked to cut "
+    "the wait before winter. I split pickup into booked half-hour slots and trained six "
+    "volunteers to run them. Average waits fell to twenty minutes within a month."
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()
+
+
+def test_a_session_travels_from_one_app_to_another_in_the_browser(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    expect = sync_api.expect
+    mine, theirs = tmp_path / "mine.sqlite3", tmp_path / "theirs.sqlite3"
+    with Store.open(mine) as store:
+        sid = store.create_session("ml-problem-solving", ["q1"], "web", "offline")
+        store.save_grade(store.add_answer(sid, "q1", "Tell me...", STORY), make_grade(3))
+        store.finish_session(sid)
+    candidate = live_server(create_app(WebConfig(settings=build_settings(db=mine))))
+    mentor = live_server(create_app(WebConfig(settings=build_settings(db=theirs))))
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    with candidate as here, mentor as there:
+        page.goto(f"{here}/sessions/{sid}/report")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Export the session").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == f"interviewer-session-{sid}.json"
+
+        page.goto(f"{there}/history")
+        page.get_by_label("Session file (.json)").set_input_files(str(saved))
+        page.get_by_label("Session file (.json)").focus()
+        page.keyboard.press("Tab")  # the "keep a second copy" box, then the button
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name="Import")).to_be_focused()
+        page.keyboard.press("Enter")
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Report for session")
+        expect(page.locator(".origin")).to_contain_text(f"Imported from session {sid} (exported")
+        expect(page.locator("blockquote.answer")).to_contain_text(
+            "Saturday queues reached two hours"
+        )
+        page.goto(f"{there}/history")
+        expect(page.get_by_text("(imported)")).to_be_visible()
+    context.close()
