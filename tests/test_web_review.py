@@ -158,3 +158,26 @@ def test_review_mode_in_a_real_browser_by_keyboard_without_javascript(sid: str) 
             expect(page.locator("section.review").nth(1)).to_contain_text("Finish the story.")
         finally:
             browser.close()
+
+
+def test_a_coach_again_adds_to_their_review_unless_the_form_holds_all_of_it(sid: str) -> None:
+    b = Browser()
+    q1 = _ids(sid)["q1"]
+    url = f"/sessions/{sid}/review"
+    b.post(url, {"reviewer": "Ana", f"score-{q1}-result": "2", f"note-{q1}": "First look."})
+    # a form not loaded with Ana's review: what she gives is added to it, nothing dropped
+    b.post(url, {"reviewer": "ana", f"score-{q1}-task": "3"})
+    [review] = _reviews(sid, "q1")
+    assert review.scores == {"result": 2, "task": 3} and review.note == "First look."
+    # loaded with her review, the form is all of it: a score she cleared is gone
+    page = b.get(url, params={"reviewer": "Ana"}).text
+    assert 'name="loaded" value="Ana"' in page
+    r = b.post(url, {"reviewer": "Ana", "loaded": "Ana", f"score-{q1}-task": "3",
+                     f"note-{q1}": "First look."})  # fmt: skip
+    assert r.status_code == 200
+    [review] = _reviews(sid, "q1")
+    assert review.scores == {"task": 3}
+    with Store.open() as store:
+        from interviewer.engine.reviews import review_versions
+
+        assert len(review_versions(store, q1)) == 3  # every version kept

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from interviewer.core.errors import DataError
-from interviewer.core.review import MAX_REVIEWER
+from interviewer.core.records import SessionRecord
+from interviewer.core.review import MAX_REVIEWER, Review
 from interviewer.engine.service import ServiceConfig, open_store, session_bank
 from interviewer.web.render import render
 from interviewer.web.security import checked_form
@@ -95,11 +96,12 @@ async def page(request: Request) -> Response:
     sid, forms = await run_in_threadpool(
         _forms, _config(request), request.path_params["sid"], reviewer
     )
-    return _render(request, sid, forms, reviewer)
+    return _render(request, sid, forms, reviewer, loaded=reviewer)
 
 
 def _render(request: Request, sid: str, forms: list[AnswerForm], reviewer: str,
-            error: str = "", status_code: int = 200) -> Response:  # fmt: skip
+            error: str = "", status_code: int = 200, loaded: str = "") -> Response:  # fmt: skip
+    """``loaded``: the coach whose review fills the form (the form is then all of it)."""
     return render(
         request,
         "review.html",
@@ -108,6 +110,7 @@ def _render(request: Request, sid: str, forms: list[AnswerForm], reviewer: str,
         sid=sid,
         forms=forms,
         reviewer=reviewer,
+        loaded=loaded,
         error=error,
         scale=range(6),
     )
@@ -123,8 +126,14 @@ def _fill(forms: list[AnswerForm], form: FormData) -> None:
                 f.comment = str(form.get(f"comment-{answer.answer_id}-{f.id}", ""))
 
 
-def _save(config: ServiceConfig, sid: str, reviewer: str, forms: list[AnswerForm]) -> int:
-    """Check every answer's review, then save them all; how many were saved."""
+def _save(config: ServiceConfig, sid: str, reviewer: str, forms: list[AnswerForm],
+          whole: bool) -> int:  # fmt: skip
+    """Check every answer's review, then save them all; how many were saved.
+
+    ``whole``: the form was filled with this coach's earlier review, so it is the whole
+    new version; otherwise what the coach gives is added to their earlier review (as the
+    CLI does), so a form not loaded first never drops an earlier score.
+    """
     from interviewer.engine.reviews import build_review, save_review
 
     with open_store(config) as store:
@@ -142,15 +151,30 @@ def _save(config: ServiceConfig, sid: str, reviewer: str, forms: list[AnswerForm
             comments = {f.id: f.comment for f in answer.fields if f.comment.strip()}
             if not scores and not comments and not answer.note.strip():
                 continue
-            reviews.append(build_review(
+            review = build_review(
                 session, bank, answer.answer_id, reviewer, scores, comments,
-                answer.note.strip(), keep_earlier=False, where=answer.question_id,
-            ))  # fmt: skip
+                answer.note.strip() or (None if not whole else ""), keep_earlier=not whole,
+                where=answer.question_id,
+            )  # fmt: skip
+            if not _unchanged(session, review):
+                reviews.append(review)
         if not reviews:
             raise DataError(None, None, "nothing to save: give a score, a comment or a note")
         for review in reviews:
             save_review(store, review)
     return len(reviews)
+
+
+def _unchanged(session: SessionRecord, review: Review) -> bool:
+    """The coach's current review of that answer says exactly this already."""
+    for view in session.questions():
+        if view.answer.id == review.answer_id:
+            return any(
+                r.key == review.key
+                and (r.scores, r.comments, r.note) == (review.scores, review.comments, review.note)
+                for r in view.answer.reviews
+            )
+    return False
 
 
 async def save(request: Request) -> Response:
@@ -159,6 +183,7 @@ async def save(request: Request) -> Response:
     form = await checked_form(request)
     sid = request.path_params["sid"]
     reviewer = " ".join(str(form.get("reviewer", "")).split())
+    loaded = " ".join(str(form.get("loaded", "")).split())
     sid, forms = await run_in_threadpool(_forms, config, sid, "")
     _fill(forms, form)
     error = ""
@@ -168,10 +193,11 @@ async def save(request: Request) -> Response:
         error = f"Your name is longer than {MAX_REVIEWER} characters."
     if not error:
         try:
-            await run_in_threadpool(_save, config, sid, reviewer, forms)
+            whole = bool(loaded) and loaded.casefold() == reviewer.casefold()
+            await run_in_threadpool(_save, config, sid, reviewer, forms, whole)
         except DataError as exc:
             error = str(exc)
     if error:
-        return _render(request, sid, forms, reviewer, error=error, status_code=400)
+        return _render(request, sid, forms, reviewer, error, 400, loaded)
     url = request.app.url_path_for("report", sid=sid)
     return RedirectResponse(str(url), status_code=303)
