@@ -62,6 +62,23 @@ def check_audio(content_type: str | None, data: bytes) -> str:
     return found
 
 
+TRANSCRIPT_EXTENSIONS = ("", ".vtt", ".srt", ".txt", ".text", ".md", ".log")
+
+
+def check_transcript(filename: str, content_type: str | None, data: bytes) -> None:
+    """A transcript upload is a text file by name and declared type; 415 otherwise. (Its
+    bytes are checked when it is read: binary content is refused there, naming the file.)"""
+    declared = (content_type or "").split(";")[0].strip().lower()
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    texty = declared.startswith("text/") or declared in {
+        "", "application/octet-stream", "application/x-subrip", "application/vnd.ms-teams"
+    }  # fmt: skip
+    if suffix not in TRANSCRIPT_EXTENSIONS or not texty or sniff(data[:16]) is not None:
+        raise HTTPException(
+            415, "That is not a transcript this app reads: upload a .vtt, .srt or .txt file."
+        )
+
+
 EXPORT_TYPES = frozenset(
     {"application/json", "text/json", "text/plain", "application/octet-stream", ""}
 )
