@@ -230,3 +230,35 @@ def test_an_export_whose_review_names_a_dimension_the_rubric_lacks_is_refused(
     with Store.open(tmp_path / "other.sqlite3") as store:
         imported = store.get_session(import_file(store, path).session_id)
     assert all(v.answer.reviews == [] for v in imported.questions())
+
+
+# --- in every report format -----------------------------------------------------------------
+
+
+def test_every_report_format_shows_each_coach_beside_the_grader(db: Path) -> None:
+    import csv
+    import io
+
+    from interviewer.views.report import render_report
+
+    sid = graded_session(db)
+    _review(db, sid, "q1", "Ana", scores={"result": 2}, comments={"result": "Why <9%>?"})
+    _review(db, sid, "q1", "Ben", scores={"data-quality": 4}, note="Good data story.")
+    with Store.open(db) as store:
+        session = store.get_session(sid)
+    bank = get_bank(BANK)
+    data = json.loads(render_report(session, bank, "json"))
+    q1 = data["questions"][0]
+    assert [r["reviewer"] for r in q1["reviews"]] == ["Ana", "Ben"]
+    assert q1["reviews"][0]["rows"] == [
+        {"id": "result", "name": "Result", "grader": 4, "coach": 2, "comment": "Why <9%>?"}
+    ]
+    assert q1["reviews"][1]["rows"][0]["name"] == "Data quality over model complexity"
+    rows = list(csv.DictReader(io.StringIO(render_report(session, bank, "csv"))))
+    coach = [(r["dimension"], r["kind"], r["score"], r["evidence"]) for r in rows
+             if r["kind"].startswith("coach")]  # fmt: skip
+    assert coach == [("result", "coach: Ana", "2", "Why <9%>?"),
+                     ("data-quality", "coach: Ben", "4", "")]  # fmt: skip
+    html = render_report(session, bank, "html")
+    assert "Coach review by Ana" in html and "Coach review by Ben" in html
+    assert "Why &lt;9%&gt;?" in html and "<9%>" not in html
