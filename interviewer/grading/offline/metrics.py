@@ -25,41 +25,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from interviewer.grading.offline.lexicon import Lexicon, load_lexicon
+from interviewer.grading.offline.numbers import FRACTIONS, NUMBER_WORDS, lowered, number_runs
 from interviewer.grading.offline.text import Sentence, word_offsets
 
 ROLES = ("outcome", "baseline", "target", "problem", "effort", "other")
 
-_NUMWORD = (
-    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred|half)"
-    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand))?"
-)
-_UNIT = (  # one optional space, then the unit: the alternatives are tried once
-    r"%|×|\s?(?:percent(?:age points?)?|pp\b|points?\b|x\b|times\b|ms\b|"
-    r"milliseconds?|seconds?|secs?\b|minutes?|mins?\b|hours?|hrs?\b|"
-    r"days?|weeks?|months?|years?|gb\b|mb\b|tb\b|k\b|m\b|"
-    r"bn\b|million|billion|thousand|gpus?\b|servers?|users|"
-    r"customers|tickets|requests|queries|labels|rows|records|"
-    r"examples|people|engineers|developers|members|qps\b|rps\b|"
-    r"students|patients|volunteers|staff|nurses|scouts|stores)"
-)
-# "a third of the tickets", "by a quarter": a fraction (not "within a quarter", a period)
-_FRACTION_RX = (
-    r"\b(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?\b(?= of\b)|"
-    r"(?:(?<=\bby )|(?<=about )|(?<=nearly )|(?<=almost )|(?<=\bover )|(?<=roughly ))"
-    r"(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?\b"
-)
-# Matched on the lower-cased sentence (same offsets): no IGNORECASE, which is slow.
-NUMBER = re.compile(
-    rf"(?:(?:\d+|{_NUMWORD})-(?:minute|hour|day|week|month|year|night|shift|session)s?\b|"
-    rf"[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion|thousand)\b)?|"
-    rf"\b(?:one|two|three)-(?:thirds?|quarters?|fifths?|tenths?)\b|"
-    rf"\b\d[\d,]*(?:\.\d+)?(?:{_UNIT})?|\b{_NUMWORD}(?:{_UNIT}|\b(?!-[a-z]))|"
-    rf"\b(?:halved|doubled|tripled|quadrupled|tenfold|ten-fold)|\b(?:in|by) half\b(?!-)|"
-    rf"{_FRACTION_RX})",
-)
 _MULTIPLIER = ("halved", "doubled", "tripled", "quadrupled", "fold", "half")
-_FRACTION = ("third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _LENGTH = re.compile(  # a number and a time unit made one adjective: "two-week", "60-hour"
     r"^[a-z0-9]+-(?:minute|hour|day|week|month|year|night|shift|session)s?$", re.IGNORECASE
@@ -68,60 +39,7 @@ _MEASURED = re.compile(r"[%$€£×.]|\d\s?(?:x|ms|k|m|bn)\b|[a-z]", re.IGNORECA
 _MONEY = re.compile(r"[$€£]")
 _SHARE = re.compile(r"[$€£%]|percent", re.IGNORECASE)
 _DIGIT_OR_MONEY = re.compile(r"[\d$€£]")
-# A run starting with a digit or currency sign, to the end of its word ("1,000.5", "q3"
-# from its "3"): where a number may start when the character before is not part of a word
-# or a number (checked after the match: a leading look-behind would slow the scan).
-_NUMBER_START = re.compile(r"[\d$€£][\w.,]*")
-_JOIN = re.compile(
-    r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
-    r"to under|to below|to over|to above|to about|to around|to just|out of)\s*$",
-)
-# "from 300 copies to 450": a unit word or two between the numbers, after a "from"
-_JOIN_UNIT = re.compile(
-    r"^\s*(?:[a-z%'-]+\s+){1,2}(?:back\s+|down\s+|up\s+)?to"
-    r"(?:\s+(?:about|around|roughly|nearly|just|under|below|over|above))?\s*$",
-)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$")
-_NUMBER_WORDS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "fifteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "half",
-        "halved",
-        "doubled",
-        "tripled",
-        "quadrupled",
-        "tenfold",
-        "ten-fold",
-        "third",
-        "thirds",
-        "quarter",
-        "quarters",
-        "fifth",
-        "fifths",
-        "tenth",
-        "tenths",
-    ]
-)
+
 _CLAUSE_BREAK = re.compile(  # on the lower-cased sentence
     r"[;:()]|,(?=\s)|\s[-–—]+\s|(?<=\s)(?:and|but|which|while|whereas|so|because|although)\b"
 )
@@ -195,104 +113,6 @@ class FoundMetric:
     @property
     def technical(self) -> bool:
         return self.outcome and not self.business
-
-
-def _word_starts(text: str, words: tuple[str, ...]) -> list[int]:
-    """Where the number words of ``text`` start ("a third" at its "a")."""
-    out = []
-    found = set(_NUMBER_WORDS.intersection(words))
-    found.update(
-        w.split("-", 1)[0] for w in words if "-" in w and w.split("-", 1)[0] in _NUMBER_WORDS
-    )
-    for w in found:
-        pos = text.find(w)
-        while pos >= 0:
-            if pos == 0 or not text[pos - 1].isalnum():
-                if w == "half" and text[max(0, pos - 3) : pos] in ("in ", "by "):
-                    out.append(pos - 3)  # "cut it in half"
-                elif w.startswith(_FRACTION) and text[max(0, pos - 4) : pos] in ("one ", "two "):
-                    out.append(pos - 4)
-                elif w.startswith(_FRACTION) and text[max(0, pos - 2) : pos] == "a ":
-                    out.append(pos - 2)
-                else:
-                    out.append(pos)
-            pos = text.find(w, pos + 1)
-    return out
-
-
-def _numbers(text: str, words: tuple[str, ...] = ()) -> list[re.Match[str]]:
-    """NUMBER matches, found fast: tried only where a digit or currency sign starts one,
-    and at the number words of ``words`` (the sentence's lower-cased words)."""
-    starts = []
-    for d in _NUMBER_START.finditer(text):
-        start = d.start()
-        if start:
-            before = text[start - 1]
-            if before.isalnum() or before in "_.":
-                continue  # inside a word or a number ("q3", "0.5")
-            if before == "-" and start > 1 and text[start - 2].isalpha():
-                continue  # part of a name ("top-1", "covid-19")
-        starts.append(start)
-    if not _NUMBER_WORDS.isdisjoint(words) or (
-        "-" in text and any("-" in w and w.split("-", 1)[0] in _NUMBER_WORDS for w in words)
-    ):
-        starts = sorted(set(starts).union(_word_starts(text, words)))
-    out: list[re.Match[str]] = []
-    last = -1
-    for start in starts:
-        if start < last:
-            continue  # inside the number before ("1,000" seen from its "0")
-        m = NUMBER.match(text, start)
-        if m is None or m.end() <= start:
-            continue
-        out.append(m)
-        last = m.end()
-    return out
-
-
-def _lowered(text: str) -> str:
-    """``text`` lower-cased with the same offsets (a character whose lower case is longer
-    stays as it is)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-
-
-def _runs(text: str, low: str, words: tuple[str, ...] = ()) -> list[tuple[int, int, str, bool]]:
-    """Numbers of a sentence as (start, end, value, joined); "800 ms to 120 ms" is one.
-    Found in ``low`` (the sentence lower-cased, same offsets), sliced from ``text``.
-
-    A chain "1-2-3-..." is one run too; its value is sliced once at the end (slicing each
-    growing prefix would be quadratic in the chain's length).
-    """
-    runs: list[list[int]] = []  # start, end, joined
-    prev_end = -1
-    for m in _numbers(low, words):
-        value = m.group(0).strip()
-        if not value or value in ("a hundred", "half"):
-            continue
-        gap = low[prev_end : m.start()] if prev_end >= 0 else ""
-        joins = runs and (
-            _JOIN.match(gap)
-            or (
-                len(gap) < 30
-                and _JOIN_UNIT.match(gap)
-                and _FROM_BEFORE.search(low, max(0, runs[-1][0] - 20), runs[-1][0])
-            )
-        )
-        if joins:
-            runs[-1][1] = m.end()
-            runs[-1][2] = 1
-        else:
-            runs.append([m.start(), m.end(), 0])
-        prev_end = m.end()
-    out = []
-    for a, b, j in runs:
-        while b > a and text[b - 1] in ",. ":  # "30, " and "40." end at the digits
-            b -= 1
-        out.append((a, b, text[a:b], bool(j)))
-    return out
 
 
 def _frames(s: Sentence, lex: Lexicon) -> dict[int, set[str]]:
@@ -430,7 +250,7 @@ def _is_measured(value: str) -> bool:
     """A number with a unit, a sign, decimals or a multiplier ("30%", "$5k", "0.8", "3
     weeks", "doubled"); a bare count ("twelve", "40") is not."""
     low = value.lower()
-    if low.endswith(_MULTIPLIER + _FRACTION):
+    if low.endswith(_MULTIPLIER + FRACTIONS):
         return True
     if low[:1].isalpha():  # a number word: measured only with a unit ("twenty percent")
         return " " in low or "%" in low
@@ -465,10 +285,10 @@ def extract_metrics(
     found: list[FoundMetric] = []
     for s in sentences:
         text = s.text
-        if not _DIGIT_OR_MONEY.search(text) and _NUMBER_WORDS.isdisjoint(s.tokens):
+        if not _DIGIT_OR_MONEY.search(text) and NUMBER_WORDS.isdisjoint(s.tokens):
             continue
-        low = _lowered(text)
-        runs = _runs(text, low, s.tokens)
+        low = lowered(text)
+        runs = number_runs(text, low, s.tokens)
         if not runs:
             continue
         part = roles[s.index] if s.index < len(roles) else None
