@@ -153,3 +153,21 @@ def test_a_suite_from_reviews_that_contradict_the_grader_fails(tmp_path: Path) -
     result = run_cli("eval", "coach.yaml")
     assert result.exit_code == 1
     assert f"result {graded['result']} not in 0-1" in result.stdout
+
+
+def test_a_suite_from_an_imported_session_names_the_bank_it_came_from(tmp_path: Path) -> None:
+    from interviewer.engine.portable import export_session, import_file, write_export
+
+    home = tmp_path / "home.sqlite3"
+    sid = graded_session(home, {"q1": FULL})
+    with Store.open(home) as store:
+        write_export(export_session(store, sid, lambda b, o: get_bank(b)), tmp_path / "s.json")
+    with Store.open() as store:  # the coach's database
+        there = import_file(store, tmp_path / "s.json").session_id
+    assert run_cli("review", there, "-r", "Ana", "--answer", "q1",
+                   "--score", "result=4").exit_code == 0  # fmt: skip
+    result = run_cli("eval", "--reviews", there, "--write-suite", "coach.yaml")
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(Path("coach.yaml").read_text("utf-8"))
+    assert written["cases"][0]["bank"] == BANK
+    assert run_cli("eval", "coach.yaml").exit_code == 0  # it loads, runs, and agrees

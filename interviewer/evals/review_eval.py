@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from interviewer.core.errors import ConfigError, NotFoundError
 from interviewer.evals.agreement import Agreement, agreement, labelled_cases, suite_yaml
@@ -28,7 +29,7 @@ def run_review_eval(
         records = (
             [store.get_session(ref) for ref in sessions] if sessions else store.list_sessions()
         )
-        banks = {r.id: str(store.session_options(r.id).get("bank") or r.bank_id) for r in records}
+        banks = {r.id: _bank_ref(store.session_options(r.id), r.bank_id) for r in records}
     cases = labelled_cases(records, banks)
     if not cases:
         where = ", ".join(r.id for r in records) if sessions else "any session"
@@ -46,6 +47,17 @@ def run_review_eval(
             f"wrote {write_suite}: run it with `interviewer eval {write_suite}`", highlight=False
         )
     return result
+
+
+def _bank_ref(options: dict[str, Any], bank_id: str) -> str:
+    """The bank a suite case can name: the session's bank id or file; for a session that
+    keeps its own copy of the bank (imported, debrief), the reference it came with."""
+    ref = options.get("bank")
+    if isinstance(ref, str) and ref:
+        return ref
+    imported = options.get("imported") or {}
+    came_with = imported.get("bank") if isinstance(imported, dict) else None
+    return came_with if isinstance(came_with, str) and came_with else bank_id
 
 
 def print_agreement(result: Agreement) -> None:
