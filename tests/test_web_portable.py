@@ -152,3 +152,11 @@ def test_the_configured_key_never_leaves_in_an_export(tmp_path: Path) -> None:
 
     blob = browser.get(f"/sessions/{sid}/export.json").content
     assert key.encode() not in blob and b"[redacted]" in blob
+
+
+def test_an_export_can_leave_the_recordings_out(candidate: Browser) -> None:
+    sid = practised(candidate)
+    with_audio = json.loads(candidate.get(f"/sessions/{sid}/export.json").content)
+    without = json.loads(candidate.get(f"/sessions/{sid}/export.json?audio=0").content)
+    assert with_audio["audio_included"] is True and without["audio_included"] is False
+    assert without["content_hash"] == with_audio["content_hash"]  # the same session

@@ -109,15 +109,17 @@ def list_sessions(db: Path | None = DbOption) -> None:
     from interviewer.ui import print_table
 
     with Store.open(db) as store:
-        rows = []
-        for sid in store.session_ids():
-            record = store.get_session(sid)
-            imported = record.options.get("imported") or {}
-            origin = f"imported from {imported['from']}" if imported else ""
-            if record.edited:
-                origin += " (edited)"
-            answered = sum(1 for a in record.answers if a.kind == "answer")
-            rows.append(
-                [sid, record.bank_id, f"{answered}/{len(record.question_ids)}", record.mode, origin]
-            )
+        summaries = store.session_summaries()  # one query, no answer loaded
+    rows = [
+        [
+            s.id,
+            s.bank_id,
+            f"{s.answered}/{s.planned}",
+            s.mode,
+            (f"imported from {s.imported_from}" + (" (edited)" if s.edited else ""))
+            if s.imported_from
+            else "",
+        ]
+        for s in summaries
+    ]
     print_table(["id", "bank", "answered", "mode", "origin"], rows, title="Sessions")
