@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from interviewer.engine import stories as bank_store
 from interviewer.engine.store import Store
 from tests.story_helpers import build_history
@@ -91,3 +93,39 @@ def test_a_new_candidate_sees_no_plan_and_an_empty_story_bank() -> None:
     assert "What to practise next" not in browser.get("/").text
     page = browser.get("/stories")
     assert page.status_code == 200 and "No stories yet" in page.text
+
+
+def test_in_a_real_browser_with_the_keyboard_only() -> None:
+    """Chromium, keyboard only: the menu's Stories link, a job pasted for coverage, then
+    the start page's plan started with its button."""
+    from interviewer.core.settings import build_settings
+    from interviewer.web import WebConfig, create_app
+    from interviewer.web.live import chromium_path, launch_chromium, live_server
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+    build_history(Path(os.environ["INTERVIEWER_DB"]))
+    expect = sync_api.expect
+    app = create_app(WebConfig(settings=build_settings(grader="offline")))
+    with sync_api.sync_playwright() as pw, live_server(app) as base:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        page.goto(base + "/")
+        page.get_by_role("link", name="Stories", exact=True).focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your stories")
+        expect(page.locator("table.coverage tr.gap").first).to_be_visible()
+        page.get_by_label("Check your stories against a job description").focus()
+        page.keyboard.type("ML engineer: debug production models and fix data quality issues.")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=2).first).to_have_text(
+            re.compile(r"^Coverage for ML engineer")
+        )
+        page.goto(base + "/")
+        page.get_by_role("button", name="Practise these 3 questions").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
+        assert "q2" in page.url  # the plan's first question
+        browser.close()
