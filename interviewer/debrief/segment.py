@@ -263,8 +263,12 @@ def _walk(turns: list[Turn], candidate: str) -> tuple[list[Exchange], list[str]]
             current = Exchange(asked, turn.line, turn.start)
             exchanges.append(current)
             target = current.answer_parts
-    kept = [e for e in exchanges if e.answer or any(a for _, a in e.follow_up_answers)]
-    skipped += [f"no answer found to: {_short(e.question)}" for e in exchanges if e not in kept]
+    kept: list[Exchange] = []
+    for e in exchanges:
+        if e.answer or any(a for _, a in e.follow_up_answers):
+            kept.append(e)
+        else:
+            skipped.append(f"no answer found to: {_short(e.question)}")
     return kept, skipped
 
 
