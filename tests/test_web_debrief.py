@@ -127,3 +127,18 @@ def test_uploads_keep_the_apps_limits_and_csrf() -> None:
     )  # fmt: skip
     assert forged.status_code == 403
     assert stored() == []
+
+
+def test_a_debrief_that_cannot_be_saved_gives_the_text_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    browser = Browser()
+    broken = tmp_path / "not-a-database.sqlite3"
+    broken.write_bytes(b"this file is not a database at all" * 100)
+    browser.client.app.state.config = WebConfig(
+        settings=build_settings(grader="offline", db=broken)
+    )
+    page = browser.post(
+        "/debrief", {"text": INTERRUPTED_TXT, "name": "notes.txt", "action": "store"}
+    )
+    assert page.status_code == 503
+    assert "The debrief was not saved" in page.text
+    assert "I rebuilt the wheel while he waited" in page.text

@@ -9,6 +9,7 @@ typed is lost when the file cannot be read.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,11 @@ async def submit(request: Request) -> Response:
         return render(request, "debrief.html", title="Debrief: what was found", plan=plan,
                       error=None, text=_as_text(data, name), filename=name,
                       me=plan.segmented.candidate or "")  # fmt: skip
-    sid = await run_in_threadpool(_store, config, plan)
+    try:
+        sid = await run_in_threadpool(_store, config, plan)
+    except (InterviewerError, sqlite3.Error) as exc:  # e.g. the database is busy: keep the text
+        return _form_again(request, f"The debrief was not saved ({exc}); try again.", data,
+                           name, me, status=503)  # fmt: skip
     return RedirectResponse(str(request.app.url_path_for("report", sid=sid)), status_code=303)
 
 
@@ -100,7 +105,9 @@ def _as_text(data: bytes, name: str) -> str:
     return decode(data, name)[0]
 
 
-def _form_again(request: Request, error: str, data: bytes, name: str, me: str | None) -> Response:
+def _form_again(
+    request: Request, error: str, data: bytes, name: str, me: str | None, status: int = 400
+) -> Response:
     """The form with the error and whatever text could be read, so nothing is lost."""
     try:
         text = _as_text(data, name)
@@ -109,7 +116,7 @@ def _form_again(request: Request, error: str, data: bytes, name: str, me: str | 
     return render(
         request,
         "debrief.html",
-        status_code=400,
+        status_code=status,
         title="Debrief a real interview",
         plan=None,
         error=redact(error),
