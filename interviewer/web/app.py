@@ -34,6 +34,7 @@ from interviewer.web.render import STATIC_DIR, render
 from interviewer.web.security import LOOPBACK_HOSTS, SecurityMiddleware
 from interviewer.web.views import audio, interview, pages, portable
 from interviewer.web.views import debrief as debrief_views
+from interviewer.web.views import prep as prep_views
 from interviewer.web.views import review as review_views
 from interviewer.web.views import stories as stories_views
 
@@ -154,6 +155,7 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         Route("/sessions/{sid}/report.html", pages.report_file, name="report_file"),
         Route("/sessions/{sid}/review", review_views.page, name="review"),
         Route("/sessions/{sid}/review", review_views.save, methods=["POST"], name="review_save"),
+        Route("/prep", prep_views.prepare, methods=["GET", "POST"], name="prep"),
         Route("/history", pages.history, name="history"),
         Route("/debrief", debrief_views.page, name="debrief"),
         Route("/debrief", debrief_views.submit, methods=["POST"], name="debrief_submit"),
