@@ -241,3 +241,15 @@ def test_the_debrief_bank_keeps_the_asked_wording_and_separates_clashing_themes(
     assert [q.text for q in own.questions] == ["alpha question", "beta question"]
     assert [q.themes for q in own.questions] == [["grit"], ["beta-grit"]]
     assert own.theme("beta-grit").description == "Does not give up."
+
+
+def test_a_guess_that_could_go_either_way_is_flagged_for_the_picker() -> None:
+    text = (
+        "Ann: Tell me about a time you handled a crisis at work?\n"
+        "Ben: When the shop flooded in 2020 I moved the stock upstairs and called the insurer.\n"
+        "Ann: That reminds me of the winter our office lost power for two days and we all "
+        "worked from the library down the road while the landlord argued with the council.\n"
+        "Ben: We reopened a week later.\n"
+    )
+    seg = segment(read(text, "chat.txt"))
+    assert seg.candidate == "Ben" and seg.ambiguous

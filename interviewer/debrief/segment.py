@@ -205,6 +205,13 @@ def segment(transcript: Transcript, me: str | None = None) -> Segmented:
         candidate, how, ambiguous = "me", "no speaker labels: questions found by wording", False
         turns = _sentence_turns(transcript)
     exchanges, skipped = _walk(turns, candidate)
+    if not exchanges and speakers and me is None and ambiguous:
+        for other in (s for s in speakers if s != candidate):  # the guess could go either way
+            found, aside = _walk(turns, other)
+            if found:
+                candidate, exchanges, skipped = other, found, aside
+                how = "a guess: the only speaker who answers questions"
+                break
     if not exchanges:
         if not speakers:
             raise DataError(transcript.name, None, "has no recognisable speakers and no "
