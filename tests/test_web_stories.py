@@ -88,6 +88,43 @@ def test_the_start_page_says_what_to_practise_next() -> None:
     assert started.status_code == 303
 
 
+def test_the_plan_started_on_the_web_is_recorded_and_the_history_shows_progress() -> None:
+    browser, db = browser_with_history()
+    home = browser.get("/").text
+    form = home.split('action="/sessions" class="plan"')[1].split("</form>")[0]
+    planned = re.findall(r'name="question" value="(q\d+)"', form)
+    assert 'name="plan" value="next"' in home
+    started = browser.post(
+        "/sessions",
+        {"bank": "ml-problem-solving", "question": planned, "follow_ups": "0", "plan": "next"},
+        follow_redirects=False,
+    )
+    sid = started.headers["location"].rsplit("/", 1)[-1]
+    with Store.open(db) as store:
+        focus = store.session_options(sid)["plan"]
+    assert focus["part"] == "lessons_learned" and focus["questions"] == planned
+    answer = (
+        "Last year a speech model I shipped misheard 30% of place names in Welsh towns. I owned "
+        "the fix and had two weeks. I collected 400 recordings from local staff, retrained the "
+        "decoder on them and tested town by town. Errors on place names fell to 6%. I learned "
+        "to test with local speakers before launch, and I now budget a week for it."
+    )
+    assert browser.answer(sid, planned[0], answer).status_code == 200
+    history = text_of(browser.get("/history").text)
+    assert re.search(
+        r"Progress against your practice plan Since \S+: Lessons learned 2\.4 ", history
+    )
+    assert "over 1 session." in history
+    # a form that claims the plan but asks other questions records no plan
+    other = browser.post(
+        "/sessions",
+        {"bank": "ml-problem-solving", "question": ["q1"], "follow_ups": "0", "plan": "next"},
+        follow_redirects=False,
+    )
+    with Store.open(db) as store:
+        assert "plan" not in store.session_options(other.headers["location"].rsplit("/", 1)[-1])
+
+
 def test_a_new_candidate_sees_no_plan_and_an_empty_story_bank() -> None:
     browser = Browser()
     assert "What to practise next" not in browser.get("/").text

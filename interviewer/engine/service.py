@@ -86,9 +86,14 @@ def get_session(config: ServiceConfig, sid: str) -> SessionRecord:
 
 
 def start_session(
-    config: ServiceConfig, bank_id: str, question_ids: list[str], follow_ups: int
+    config: ServiceConfig,
+    bank_id: str,
+    question_ids: list[str],
+    follow_ups: int,
+    options: dict[str, Any] | None = None,
 ) -> str:
-    """Create the session through the engine (questions checked against the bank)."""
+    """Create the session through the engine (questions checked against the bank);
+    ``options`` are recorded with it (e.g. the practice plan it was started from)."""
     from interviewer.engine.selection import select_questions
     from interviewer.engine.session import Interview
     from interviewer.grading.factory import resolve_kind
@@ -105,6 +110,7 @@ def start_session(
             mode="web",
             grader_name=kind,
             follow_ups=follow_ups,
+            options=options,
         )
         return engine.session_id
 

@@ -178,6 +178,8 @@ def history_data(config: ServiceConfig, page: int = 1) -> dict[str, Any]:
     STAR part's trend, the chart and reused stories over the latest ``TREND_SESSIONS``
     sessions (history module). ``page`` is clamped to the pages there are."""
     from interviewer.core.rubric import dimension_names
+    from interviewer.engine.plan import latest_plan
+    from interviewer.prep.next import plan_progress
     from interviewer.views.history import history_points, reused_stories, trends
     from interviewer.views.report.render import trend_chart
 
@@ -187,8 +189,10 @@ def history_data(config: ServiceConfig, page: int = 1) -> dict[str, Any]:
         page = min(max(1, page), pages)
         rows = store.session_summaries(limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
         recent = store.latest_sessions(TREND_SESSIONS) if total else []
+        planned = latest_plan(store) if total else None
     return {
         "summaries": rows,
+        "plan": plan_progress(recent, *planned) if planned else None,  # within ``recent``
         "unfinished": {r.id for r in rows if not r.finished},
         "trends": trends(recent),
         "reused": reused_stories(recent),

@@ -57,8 +57,15 @@ async def start(request: Request) -> Response:
         follow_ups = -1
     if not 0 <= follow_ups <= 2:
         raise HTTPException(400, "Follow-ups per answer must be 0, 1 or 2.")
+    options = None
+    if form.get("plan") == "next":  # the start page's plan: record its focus, as --next does
+        from interviewer.web.views.stories import plan_data
+
+        plan = await run_in_threadpool(plan_data, _config(request))
+        if (plan.bank_id, plan.question_ids) == (bank_id, question_ids):
+            options = {"plan": plan.focus()}
     sid = await run_in_threadpool(
-        service.start_session, _config(request), bank_id, question_ids, follow_ups
+        service.start_session, _config(request), bank_id, question_ids, follow_ups, options
     )
     return _go(request, "session", sid=sid)
 
