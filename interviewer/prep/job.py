@@ -13,11 +13,16 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, TextIO, cast
 
 from interviewer.core.errors import DataError
 from interviewer.prep.jobmatch import JobMatch, QuestionPick, ThemeMatch, match_job
+
+if TYPE_CHECKING:
+    from interviewer.grading.offline.lexicon import Lexicon
 
 __all__ = [
     "MAX_JOB_CHARS",
@@ -177,6 +182,19 @@ def _plain(text: str) -> str:
 def not_english(text: str) -> bool:
     """Whether the offline grader's language check reads ``text`` as another language."""
     from interviewer.grading.offline.flags import unsupported_language
-    from interviewer.grading.offline.lexicon import load_lexicon
 
-    return unsupported_language(text, load_lexicon())
+    return unsupported_language(text, _language_lists())
+
+
+@cache
+def _language_lists() -> Lexicon:
+    """Just the word lists the language check reads (``rubrics/lexicon/language.yaml``):
+    building the whole lexicon's cue tries would cost a quarter of a second for nothing."""
+    from interviewer.core.datafile import load_model
+    from interviewer.grading.offline.lexicon import Language, lexicon_dir
+
+    language = load_model(Language, lexicon_dir() / "language.yaml")
+    english = frozenset(language.english.split())
+    others = frozenset(w for text in language.others.values() for w in text.split())
+    lists = SimpleNamespace(language=language, english=english, other_languages=others - english)
+    return cast("Lexicon", lists)  # the three attributes unsupported_language reads
