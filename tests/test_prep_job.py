@@ -211,3 +211,13 @@ class TestJobBank:
         assert bank.question("q1").probes  # the follow-up probes travel with the question
         header = path.read_text().splitlines()[4]
         assert header.startswith("#   q1 (general-behavioural q7):")
+
+    def test_a_planned_bank_in_the_bank_folder_does_not_double_its_questions(
+        self, banks, tmp_path: Path
+    ):
+        match = _match(ML_ENGINEER, banks)
+        path = tmp_path / "job-bank.yaml"
+        path.write_text(offline_plan(match, 3).yaml(match.job.title), encoding="utf-8")
+        picks = _match(ML_ENGINEER, [*banks, load_bank(path)]).picks(5)
+        texts = [p.text for p in picks]
+        assert len(texts) == len(set(texts)) == 5

@@ -125,6 +125,9 @@ class JobMatch:
 
             best = max(pool, key=gain)  # the first (stronger) on ties: deterministic
             pool.remove(best)
+            if any(" ".join(q.text.lower().split()) == " ".join(best.text.lower().split())
+                   for q in chosen):  # fmt: skip
+                continue  # the same question in two banks (a bank `plan -o` wrote, say)
             chosen.append(best)
             covered.update((t.bank_id, t.theme_id) for t in best.themes)
             per_bank[best.bank_id] += 1
