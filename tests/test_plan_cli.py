@@ -181,6 +181,7 @@ class TestPlanWithAnLLM:
         assert "1. [customer-and-projects q1]" in result.stdout
         assert "3. [new] Tell me about a time you changed a support script" in result.stdout
         assert FAKE_KEY not in result.output
+        assert "practice --job" not in result.stdout  # that asks the offline picks
         bank = load_bank(out)
         assert [q.id for q in bank.questions] == ["q1", "q2", "q3"]
         assert bank.question("q3").themes == ["knowledge-sharing"]

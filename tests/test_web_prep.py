@@ -10,6 +10,7 @@ import re
 import pytest
 
 from interviewer.core.settings import build_settings
+from interviewer.engine.store import Store
 from interviewer.web import WebConfig, create_app
 from interviewer.web.live import chromium_path, launch_chromium, live_server
 from tests.job_helpers import FRUIT_PICKER, PROJECT_MANAGER, SPANISH, SUPPORT_LEAD
@@ -57,10 +58,7 @@ class TestThePage:
         sid = started.headers["location"].rsplit("/", 1)[-1]
         first = browser.get(f"/sessions/{sid}", follow_redirects=True)
         assert "Question 1" in first.text
-        question = browser.client.app.state.config  # the same store the CLI reads
-        from interviewer.engine.store import Store
-
-        with Store.open(question.settings.db) as store:
+        with Store.open(browser.config.settings.db) as store:  # the store the CLI reads too
             assert store.get_session(sid).question_ids == ticked
 
     def test_the_pasted_text_is_escaped(self):

@@ -76,7 +76,13 @@ def plan(
             f"`interviewer practice --bank {escape(str(output))}`."
         )
     best = match.best_bank(count)
-    if best is not None:
+    if use_llm:
+        if output is None:
+            out.print(
+                "\nPractise them: add `-o job-bank.yaml`, then "
+                "`interviewer practice --bank job-bank.yaml`."
+            )
+    elif best is not None:
         out.print(
             f"\nPractise them: `interviewer practice --job {escape(job)}` "
             f"(a session keeps to one bank: {best}, the best fit)."
