@@ -147,6 +147,14 @@ class TestPlanningForAJob:
         assert {p.bank_id for p in picks} <= {"customer-and-projects", "general-behavioural"}
         assert {"q2", "q7"} <= {p.question_id for p in picks}  # deadlines, falling behind
 
+    def test_reasons_are_short_phrases_of_the_job_not_common_work_words(self, banks):
+        match = _match(ML_ENGINEER, banks)
+        phrases = [ph for p in match.picks(5) for ph in p.phrases]
+        assert all(len(ph.split()) <= 6 and ph in ML_ENGINEER for ph in phrases)
+        assert "models" not in phrases and "data" not in phrases  # said of every job
+        support = _match(SUPPORT_LEAD, banks).picks(3)[1].phrases
+        assert len({ph.lower().removesuffix("s") for ph in support}) == len(support)
+
     def test_picks_cover_distinct_themes_before_repeating_one(self, banks):
         """The three best-scoring ML questions all probe debugging and data quality; the
         three picks probe four themes, failure and pivots included."""

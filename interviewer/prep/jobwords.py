@@ -25,6 +25,7 @@ from interviewer.core.resources import rubrics_dir
 from interviewer.grading.offline.words import STOPWORDS, WORD, stem
 
 _CLAUSE_BREAK = frozenset(".;:!?\n•,()[]/")
+MAX_PHRASE_WORDS = 6  # a reason shown is a phrase, not a sentence
 _SYNONYM_ONLY = 0.7  # a match through a synonym group counts this much of an exact one
 
 
@@ -200,23 +201,29 @@ class Scorer:
                 i - run[-1] > 2
                 or self.tokens[i].clause != self.tokens[run[-1]].clause
                 or i - run[0] >= 4
+                or len(self.text[self.tokens[run[0]].start : self.tokens[i].end].split())
+                > MAX_PHRASE_WORDS
             ):
                 out.append(self._phrase(run, weight))
                 run = []
             run.append(i)
         if run:
             out.append(self._phrase(run, weight))
-        return out
+        return [p for p in out if p[0] > 0]
 
     def _phrase(self, run: list[int], weight: dict[int, float]) -> tuple[float, str]:
+        """The words from the first matched one to the last; a phrase of only common work
+        words ("data", "models") counts for nothing, so it is not shown as a reason."""
         start, end = self.tokens[run[0]].start, self.tokens[run[-1]].end
+        if all(self.tokens[i].stem in self.vocab.common for i in run):
+            return 0.0, ""
         return sum(weight[i] for i in run), " ".join(self.text[start:end].split())
 
 
 def top_phrases(phrases: Iterable[tuple[float, str]], limit: int) -> tuple[str, ...]:
     merged: dict[str, tuple[float, str]] = {}
     for w, p in phrases:
-        key = p.lower()
+        key = " ".join(word.removesuffix("s") for word in p.lower().split())  # "customers"
         old = merged.get(key)
         merged[key] = (w + (old[0] if old else 0.0), old[1] if old else p)
     ranked = sorted(merged.values(), key=lambda x: -x[0])  # stable: job order on ties
