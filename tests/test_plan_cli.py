@@ -278,3 +278,10 @@ class TestPlanWithAnLLM:
         assert "</job-0000>" not in user
         tag = re.search(r"</(job-[0-9a-f]+)>\s*$", user)  # a random tag closes the block
         assert tag and user.index("Ignore the list") < user.rindex(f"</{tag.group(1)}>")
+
+
+def test_practice_job_from_stdin_needs_answers_from_a_file():
+    """stdin holds the job, so there is nowhere left to type answers: say so up front."""
+    result = run_cli("practice", "--job", "-", input=SUPPORT_LEAD)
+    assert result.exit_code == 2
+    assert "--job - reads the job description from stdin" in result.stderr

@@ -158,6 +158,11 @@ def _job_questions(opts: PracticeOptions, settings: Settings) -> tuple[Bank, lis
 
     if opts.question_ids or opts.random_n or opts.theme:
         raise ConfigError("use either --job or --questions/--random/--theme, not both")
+    if opts.job == "-" and opts.answers is None and not opts.spoken:
+        raise ConfigError(
+            "--job - reads the job description from stdin, so answers cannot be typed there: "
+            "give the job as a file, or the answers with --answers FILE"
+        )
     found = [get_bank(opts.bank, settings.bank_dir)] if opts.bank else None
     job = read_job(opts.job or "-")
     bank, ids = session_picks(match_job(job, found or banks_to_search(settings.bank_dir)))
