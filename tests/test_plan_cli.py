@@ -285,3 +285,33 @@ def test_practice_job_from_stdin_needs_answers_from_a_file():
     result = run_cli("practice", "--job", "-", input=SUPPORT_LEAD)
     assert result.exit_code == 2
     assert "--job - reads the job description from stdin" in result.stderr
+
+
+def test_a_server_without_json_mode_is_asked_again_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, httpx2_mock
+):
+    _llm(monkeypatch)
+    no_json = respx.MockResponse(
+        400, json={"error": {"message": "response_format is not supported by this model"}}
+    )
+    route = httpx2_mock.post(CHAT).mock(side_effect=[no_json, _ok(_plan_reply())])
+    job = write(tmp_path, "support.txt", SUPPORT_LEAD)
+    result = run_cli("plan", "--job", str(job), "--count", "2")
+    assert result.exit_code == 0, result.output
+    assert "response_format" in json.loads(route.calls[0].request.content)
+    assert "response_format" not in json.loads(route.calls[1].request.content)
+
+
+def test_an_unreachable_server_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, httpx2_mock
+):
+    _llm(monkeypatch)
+    monkeypatch.setenv("INTERVIEWER_MAX_RETRIES", "0")
+    httpx2_mock.post(CHAT).respond(401, json={"error": {"message": f"bad key {FAKE_KEY}"}})
+    job = write(tmp_path, "support.txt", SUPPORT_LEAD)
+    out = tmp_path / "job-bank.yaml"
+    result = run_cli("plan", "--job", str(job), "-o", str(out))
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "rejected the API key" in line and FAKE_KEY not in line
+    assert not out.exists()

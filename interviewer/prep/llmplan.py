@@ -82,9 +82,7 @@ def llm_plan(
     nonce: Callable[[], str] | None = None,
 ) -> Plan:
     """Ask the model for a plan; ``candidates`` are (bank id, question id), best first."""
-    import openai
 
-    from interviewer.grading.llm.chat import post_chat
     from interviewer.grading.llm.render import fence, random_nonce
     from interviewer.grading.llm.templates import render_prompt
 
@@ -115,12 +113,7 @@ def llm_plan(
         request["seed"] = settings.seed
     problem = ""
     for attempt in (1, 2):
-        try:
-            reply = post_chat(client, request, settings, sleep=sleep)
-        except openai.BadRequestError as exc:
-            raise LLMUnavailableError(
-                f"the LLM refused the planning request: {exc.message}"
-            ) from exc
+        reply = _send(client, request, settings, sleep)
         content = _content(reply)
         try:
             return _assemble(content, job, shown, catalog, count, new, settings.model)
@@ -136,6 +129,31 @@ def llm_plan(
         f"the model's job bank failed validation twice ({problem}); nothing was written",
         attempts=2,
     )
+
+
+# Request parameters a server may not take; the plan does not depend on them (the prompt
+# asks for JSON itself, and the reply is validated whatever the server promised).
+DROPPABLE = ("response_format", "seed", "temperature")
+
+
+def _send(client: Any, request: dict[str, Any], settings: Settings, sleep: Any) -> Any:
+    """POST through the one chat call style; a 400 naming a droppable parameter the request
+    still has is sent again without it (the server is told what it lacks only this way)."""
+    import openai
+
+    from interviewer.grading.llm.chat import post_chat
+
+    while True:
+        try:
+            return post_chat(client, request, settings, sleep=sleep)
+        except openai.BadRequestError as exc:
+            text = str(exc.message).lower()
+            param = next((p for p in DROPPABLE if p in request and p in text), None)
+            if param is None:
+                raise LLMUnavailableError(
+                    f"the LLM refused the planning request: {exc.message}"
+                ) from exc
+            del request[param]
 
 
 def _themes_text(catalog: ThemeIds) -> str:
