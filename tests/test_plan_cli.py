@@ -302,7 +302,7 @@ def test_a_server_without_json_mode_is_asked_again_without_it(
     assert "response_format" not in json.loads(route.calls[1].request.content)
 
 
-def test_an_unreachable_server_is_one_line_naming_it(
+def test_a_rejected_key_is_one_line_that_never_shows_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, httpx2_mock
 ):
     _llm(monkeypatch)

@@ -136,7 +136,9 @@ def llm_plan(
 DROPPABLE = ("response_format", "seed", "temperature")
 
 
-def _send(client: Any, request: dict[str, Any], settings: Settings, sleep: Any) -> Any:
+def _send(
+    client: Any, request: dict[str, Any], settings: Settings, sleep: Callable[[float], None]
+) -> Any:
     """POST through the one chat call style; a 400 naming a droppable parameter the request
     still has is sent again without it (the server is told what it lacks only this way)."""
     import openai
