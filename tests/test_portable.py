@@ -402,7 +402,7 @@ def test_importing_the_same_file_twice_says_where_it_is(
 def test_imported_ids_never_clash_with_local_ones(home: Store, tmp_path: Path) -> None:
     sid = rich_session(home, tmp_path)
     path = exported(home, sid, tmp_path)
-    result = import_file(home, path)  # back into the very store it came from
+    result = import_file(home, path, copy=True)  # a copy, in the very store it came from
 
     assert result.session_id != sid
     assert snapshot(home, result.session_id) == snapshot(home, sid)

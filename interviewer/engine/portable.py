@@ -12,7 +12,9 @@ The file (``"format": "interviewer-session"``)::
      "reviews": [{answer, created_at, review (as stored)}],      optional: every coach's
                                                                  review, every version
      "audio_included": bool,
-     "content_hash": sha256 of the canonical JSON of answers (without audio bytes) + grades}
+     "content_hash": sha256 of the canonical JSON of answers (without audio bytes) + grades,
+     "reviews_hash": sha256 of the reviews bound to content_hash (optional; see
+                     portable_format for why reviews are not in content_hash)}
 
 Versioning: ``schema_version`` is a major version. A reader ignores keys it does not know,
 so a new optional section (``"reviews": [...]``) or a new optional field is added without
@@ -24,12 +26,16 @@ each answer a grade covers (status ``graded``), ``graded_sha256``: the sha256 of
 (the store never changes graded text). An answer whose text no longer matches, or a file
 whose ``content_hash`` no longer matches, was edited after export: import keeps it, marks
 the session ``edited`` (and which answers) in its options, and report, history and the web
-app say so. The hashes detect changes, they do not sign: whoever recomputes both hides an
-edit.
+app say so; so are reviews changed after export (``reviews_hash``). The hashes detect
+changes, they do not sign: whoever recomputes them hides an edit.
 
-Import gives the session a new local id (the origin id, and the bank reference it had, are
-kept in its options under ``imported``; the file's bank becomes the session's own copy in
-``options["bank"]``, as a debrief keeps its questions, so it opens anywhere), stores
+A file that is one of this store's own sessions coming back (the candidate's session,
+reviewed by a coach on another machine) is not stored again: its new reviews are merged
+into the original session (``portable_merge.py``). Otherwise import gives the session a
+new local id (the origin id, the first origin of a copy of a copy, and the bank
+reference it had, are kept in its options under ``imported``; the file's bank becomes the
+session's own copy in ``options["bank"]``, as a debrief keeps its questions, so it opens
+anywhere), stores
 answers, follow-ups and grades in one transaction (a failure leaves nothing), and writes
 the recordings under the store's ``audio/<session id>/``. Importing a file already
 imported is refused with the local id, unless ``copy=True``. A recording the file does not
@@ -39,30 +45,31 @@ sha256 refuses the whole file.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import secrets
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from interviewer import __version__
-from interviewer.core.bank import Bank, Question
 from interviewer.core.errors import DataError, InterviewerError
-from interviewer.core.redaction import redact
+from interviewer.engine.portable_export import (
+    export_session,
+    session_entries,
+    to_json,
+    write_export,
+)
 from interviewer.engine.portable_format import (
+    BANK,
     FORMAT,
+    IMPORTED,
     SCHEMA_VERSION,
     Checked,
-    content_hash,
+    answer_label,
     parse,
-    sha256_text,
 )
-from interviewer.engine.reviews import export_reviews, import_reviews
+from interviewer.engine.portable_merge import MergeResult, find_home, merge_reviews
+from interviewer.engine.reviews import import_reviews
 from interviewer.engine.sqlite import transaction
 from interviewer.engine.store import _ID_ALPHABET, Store
 
@@ -70,160 +77,15 @@ __all__ = [
     "FORMAT",
     "SCHEMA_VERSION",
     "ImportResult",
+    "MergeResult",
     "export_session",
     "import_file",
     "import_session",
     "parse",
+    "session_entries",
     "to_json",
     "write_export",
 ]
-
-BANK = "bank"  # session option: a bank id or path, or the session's own copy of its bank
-IMPORTED = "imported"  # session option: where an imported session came from
-
-
-# --- export -----------------------------------------------------------------------------
-
-
-def export_session(
-    store: Store,
-    ref: str,
-    bank_for: Callable[[str, dict[str, Any]], Bank | None],
-    *,
-    audio: bool = True,
-) -> dict[str, Any]:
-    """The export of session ``ref`` (an id or ``last``) as a JSON-ready dict.
-
-    ``bank_for(bank_id, options)`` finds the session's bank here (None when it is not);
-    every string is redacted, so no credential leaves in a file.
-    """
-    sid = store.resolve_id(ref)
-    srow = store.db.execute("SELECT * FROM sessions WHERE id = ?", (sid,)).fetchone()
-    arows = store.db.execute(
-        "SELECT * FROM answers WHERE session_id = ? ORDER BY id", (sid,)
-    ).fetchall()
-    grows = store.db.execute(
-        "SELECT g.* FROM grades g JOIN answers a ON a.id = g.answer_id"
-        " WHERE a.session_id = ? ORDER BY g.id",
-        (sid,),
-    ).fetchall()
-    options = json.loads(srow["options"] or "{}")
-    own = options.pop(BANK) if isinstance(options.get(BANK), dict) else None
-    session = {
-        "id": sid,
-        "bank_id": srow["bank_id"],
-        "question_ids": json.loads(srow["question_ids"]),
-        "mode": srow["mode"],
-        "grader": srow["grader"],
-        "options": options,
-        "started_at": srow["started_at"],
-        "finished_at": srow["finished_at"],
-    }
-    answers = [_redacted(_answer(row)) for row in arows]
-    grades = [
-        _redacted({"answer": g["answer_id"], "created_at": g["created_at"],
-                   "grade": json.loads(g["grade"])})
-        for g in grows
-    ]  # fmt: skip
-    for entry in answers:
-        if entry["status"] == "graded":
-            entry["graded_sha256"] = sha256_text(entry["text"])
-    digest = content_hash(answers, grades)
-    if audio:
-        for entry, row in zip(answers, arows, strict=True):
-            if entry["audio"] and entry["audio"]["sha256"]:
-                blob = Path(row["audio_path"]).read_bytes()
-                entry["audio"]["data"] = base64.b64encode(blob).decode("ascii")
-    local = Bank.model_validate(own) if own else bank_for(srow["bank_id"], options)
-    return {
-        "format": FORMAT,
-        "schema_version": SCHEMA_VERSION,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "interviewer_version": __version__,
-        "session": _redacted(session),
-        "bank": _redacted(_bank_snapshot(local, session["question_ids"], answers)),
-        "answers": answers,
-        "grades": grades,
-        "reviews": [_redacted(r) for r in export_reviews(store.db, sid)],
-        "audio_included": audio,
-        "content_hash": digest,
-    }
-
-
-def to_json(data: dict[str, Any]) -> str:
-    """The export as the file's text (what the CLI writes and the web app sends)."""
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def write_export(data: dict[str, Any], path: Path) -> None:
-    """Write the export atomically: a half-written file never replaces a good one."""
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(to_json(data), encoding="utf-8")
-    tmp.replace(path)
-
-
-def _answer(row: Any) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "question_id": row["question_id"],
-        "kind": row["kind"],
-        "parent": row["parent_id"],
-        "slot": row["slot"],
-        "prompt": row["prompt"],
-        "text": row["text"],
-        "status": row["status"],
-        "error": row["error"],
-        "created_at": row["created_at"],
-        "elapsed_seconds": row["elapsed_seconds"],
-        "delivery": json.loads(row["delivery"]) if row["delivery"] else None,
-        "audio": _audio_ref(row["audio_path"]),
-        "graded_sha256": None,
-    }
-
-
-def _audio_ref(path: str | None) -> dict[str, Any] | None:
-    """The recording's name, size and sha256 (both None when the file is gone)."""
-    if not path:
-        return None
-    file = Path(path)
-    try:
-        blob = file.read_bytes()
-    except OSError:
-        return {"name": file.name, "sha256": None, "size": None}
-    return {"name": file.name, "sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
-
-
-def _bank_snapshot(bank: Bank | None, question_ids: list[str], answers: list[Any]) -> Any:
-    """The questions asked (and planned) with the themes they probe; a question the bank
-    no longer has is kept with the prompt it was asked with."""
-    asked = list(dict.fromkeys([*question_ids, *(a["question_id"] for a in answers)]))
-    known = {q.id: q for q in bank.questions} if bank else {}
-    prompts = {a["question_id"]: a["prompt"] for a in answers if a["kind"] == "answer"}
-    questions = [
-        known.get(qid) or Question(id=qid, text=prompts.get(qid) or f"question {qid}")
-        for qid in asked
-    ]
-    used = {t for q in questions for t in q.themes}
-    return {
-        "id": bank.id if bank else "imported",
-        "title": bank.title if bank else "Imported session",
-        "description": bank.description if bank else "",
-        "themes": [
-            t.model_dump(mode="json") for t in (bank.themes if bank else []) if t.id in used
-        ],
-        "questions": [q.model_dump(mode="json") for q in questions],
-    }
-
-
-def _redacted(value: Any) -> Any:
-    """Every string in ``value`` with credentials masked (audio bytes are added later)."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: _redacted(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redacted(v) for v in value]
-    return value
 
 
 # --- import -----------------------------------------------------------------------------
@@ -237,12 +99,13 @@ class ImportResult:
     origin_id: str
     answers: int
     grades: int
-    edited: bool  # the answers or grades were changed after export
+    edited: bool  # the answers, grades or reviews were changed after export
+    reviews_edited: bool = False  # the coaches' reviews were changed after export
     edited_answers: list[str] = field(default_factory=list)  # "q1", "q1 follow-up 1"
     audio_missing: list[str] = field(default_factory=list)  # answers whose recording is absent
 
 
-def import_file(store: Store, path: Path, *, copy: bool = False) -> ImportResult:
+def import_file(store: Store, path: Path, *, copy: bool = False) -> ImportResult | MergeResult:
     """Import the export at ``path``; DataError names the file and the field when it is bad."""
     try:
         raw = path.read_bytes()
@@ -251,8 +114,20 @@ def import_file(store: Store, path: Path, *, copy: bool = False) -> ImportResult
     return import_session(store, parse(raw, str(path)), copy=copy)
 
 
-def import_session(store: Store, checked: Checked, *, copy: bool = False) -> ImportResult:
-    """Store a checked export as a new session, all of it or nothing."""
+def import_session(
+    store: Store, checked: Checked, *, copy: bool = False
+) -> ImportResult | MergeResult:
+    """Store a checked export as a new session, all of it or nothing; or, when it is one of
+    this store's sessions coming back, merge its new reviews into that session (``copy``
+    always stores a new session)."""
+    if not copy:
+        home = find_home(store, checked)
+        if home is not None:
+            return merge_reviews(store, checked, home)
+    return _import_new(store, checked, copy=copy)
+
+
+def _import_new(store: Store, checked: Checked, *, copy: bool) -> ImportResult:
     data = checked.data
     origin = data.session.id
     if not copy:
@@ -268,7 +143,13 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
     previous = data.session.options.get(IMPORTED) or {}
     carried = {int(i) for i in previous.get("edited_answers", []) if str(i).isdigit()}
     edited_ids = [i for i in by_id if i in set(checked.edited) | carried]
-    edited = not checked.hash_matches or bool(edited_ids) or bool(previous.get("edited"))
+    reviews_edited = checked.reviews_edited or bool(previous.get("reviews_edited"))
+    edited = (
+        not checked.hash_matches
+        or bool(edited_ids)
+        or reviews_edited
+        or bool(previous.get("edited"))
+    )
     start = data.session.started_at[:10]
     folder: Path | None = None
     try:
@@ -287,12 +168,14 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
             options[BANK] = checked.bank.model_dump(mode="json")  # its own copy: see BANK
             options[IMPORTED] = {
                 "from": origin,
+                "origin": previous.get("origin") or previous.get("from") or origin,
                 "bank": ref if isinstance(ref, str) else data.session.bank_id,
                 "exported_at": data.exported_at,
                 "interviewer_version": data.interviewer_version,
                 "content_hash": checked.digest,  # of what was imported: finds a 2nd import
                 "edited": edited,
                 "edited_answers": [new_ids[i] for i in edited_ids],
+                "reviews_edited": reviews_edited,
             }
             store.db.execute(
                 "UPDATE sessions SET options = ? WHERE id = ?", (json.dumps(options), sid)
@@ -312,8 +195,9 @@ def import_session(store: Store, checked: Checked, *, copy: bool = False) -> Imp
         answers=len(data.answers),
         grades=len(data.grades),
         edited=edited,
-        edited_answers=[_label(by_id[i]) for i in edited_ids],
-        audio_missing=[_label(by_id[i]) for i in checked.audio_missing],
+        reviews_edited=reviews_edited,
+        edited_answers=[answer_label(by_id[i]) for i in edited_ids],
+        audio_missing=[answer_label(by_id[i]) for i in checked.audio_missing],
     )
 
 
@@ -369,9 +253,3 @@ def _already_imported(store: Store, origin: str, digest: str) -> str | None:
 def _stored_json(grade: dict[str, Any]) -> str:
     """The grade as the store writes it (pydantic's compact JSON): byte for byte the same."""
     return json.dumps(grade, ensure_ascii=False, separators=(",", ":"))
-
-
-def _label(answer: Any) -> str:
-    if answer.kind == "follow_up" and answer.slot is not None:
-        return f"{answer.question_id} follow-up {answer.slot + 1}"
-    return str(answer.question_id)

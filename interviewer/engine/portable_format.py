@@ -5,6 +5,19 @@ Reading is strict about what it needs and lenient about what it does not know: a
 version does not read (a new optional section such as ``"reviews"``) is ignored, a file
 whose ``schema_version`` is newer than ``SCHEMA_VERSION`` is refused with "upgrade".
 Every failure is one ``DataError`` naming the file and the field path (``answers[2].text``).
+
+Three hashes, each detecting a different change (none is a signature: whoever recomputes
+them hides an edit): ``content_hash`` covers the answers and grades (what was graded);
+``reviews_hash`` (optional, from the first version that carries reviews back) covers the
+coaches' reviews *together with* the ``content_hash`` they were written against, so a
+review changed after export, or moved onto another session's file, is caught. Reviews are
+kept out of ``content_hash`` on purpose: a coach adds them after grading, so they must not
+make the answers look edited, and a reader that predates ``reviews_hash`` (it computes
+``content_hash`` over answers and grades only) still reads a reviewed file as untouched.
+A file without ``reviews_hash`` (written before it existed) has its reviews taken as they
+are. ``fingerprint`` is the session's content with ids replaced by positions and the
+recordings left out: the same for a session and every copy of it on any machine, which is
+how a file coming home is recognised (``engine/portable_merge.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +42,8 @@ FORMAT = "interviewer-session"
 SCHEMA_VERSION = 1  # the major version: raise it only when an older reader would misread a file
 MODES = get_args(SessionRecord.model_fields["mode"].annotation)
 KINDS = ("answer", "follow_up", "extra")
+BANK = "bank"  # session option: a bank id or path, or the session's own copy of its bank
+IMPORTED = "imported"  # session option: where an imported session came from
 
 
 def sha256_text(text: str) -> str:
@@ -45,6 +60,45 @@ def content_hash(answers: list[Any], grades: list[Any]) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def answer_label(answer: Any) -> str:
+    """How an answer is named to the user: ``q1``, or ``q1 follow-up 1``."""
+    if answer.kind == "follow_up" and answer.slot is not None:
+        return f"{answer.question_id} follow-up {answer.slot + 1}"
+    return str(answer.question_id)
+
+
+def reviews_hash(content: str, reviews: list[Any]) -> str:
+    """sha256 of the canonical JSON of the reviews, exactly as in the file, bound to the
+    ``content_hash`` of the answers and grades they review."""
+    blob = json.dumps(
+        {"content_hash": content, "reviews": reviews},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def fingerprint(answers: list[AnswerEntry], grades: list[GradeEntry]) -> list[str]:
+    """Per answer, then for the grades: a sha256 of the content with every id replaced by
+    its position and the recording left out (a copy stored without it is the same)."""
+    pos = {a.id: i for i, a in enumerate(answers)}
+    parts = [
+        {
+            **a.model_dump(mode="json", exclude={"id", "audio"}),
+            "parent": pos.get(a.parent) if a.parent is not None else None,
+        }
+        for a in answers
+    ]
+    graded = [{**g.model_dump(mode="json"), "answer": pos.get(g.answer)} for g in grades]
+    return [_canonical_sha(p) for p in parts] + [_canonical_sha(graded)]
+
+
+def _canonical_sha(value: Any) -> str:
+    blob = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -153,6 +207,7 @@ class ExportFile(_Section):
     reviews: list[ReviewEntry] = []  # optional: files from before reviews have none
     audio_included: bool = False
     content_hash: str
+    reviews_hash: str | None = None  # optional: files from before it have none
 
 
 class Checked(BaseModel):
@@ -168,6 +223,7 @@ class Checked(BaseModel):
     digest: str  # the content hash of the answers and grades as they are in the file
     hash_matches: bool  # ... and whether it is the one written at export
     edited: list[int]  # answers whose text no longer matches the text that was graded
+    reviews_edited: bool = False  # the reviews no longer match their ``reviews_hash``
 
 
 def parse(raw: bytes | str, source: str) -> Checked:
@@ -217,6 +273,10 @@ def parse(raw: bytes | str, source: str) -> Checked:
         a.id for a in checked.answers if a.graded_sha256 and a.graded_sha256 != sha256_text(a.text)
     ]
     digest = content_hash(data["answers"], data["grades"])
+    stated = checked.reviews_hash
+    reviews_edited = stated is not None and stated != reviews_hash(
+        checked.content_hash, data.get("reviews") or []
+    )
     return Checked(
         source=source,
         data=checked,
@@ -226,6 +286,7 @@ def parse(raw: bytes | str, source: str) -> Checked:
         digest=digest,
         hash_matches=digest == checked.content_hash,
         edited=edited,
+        reviews_edited=reviews_edited,
     )
 
 

@@ -77,22 +77,34 @@ def export(
 def import_(
     file: Path = typer.Argument(..., help="A file written by `interviewer sessions export`."),
     copy: bool = typer.Option(
-        False, "--copy", help="Import a second copy of a file that was imported before."
+        False,
+        "--copy",
+        help="Import as a separate session: a file imported before, or one of your sessions "
+        "coming back that changed since.",
     ),
     db: Path | None = DbOption,
 ) -> None:
-    """Bring an exported session into this machine's sessions, under a new local id."""
-    from interviewer.engine.portable import import_file
+    """Bring an exported session into this machine's sessions, under a new local id.
+
+    A file that is one of your own sessions coming back (reviewed by a coach) adds the
+    coaches' new reviews to that session instead of making a second copy.
+    """
+    from interviewer.engine.portable import MergeResult, import_file
     from interviewer.engine.store import Store
 
     with Store.open(db) as store:
         result = import_file(store, file, copy=copy)
+    if isinstance(result, MergeResult):
+        typer.echo(result.summary())
+        typer.echo(f"see it with: interviewer report {result.session_id}")
+        return
     typer.echo(
         f"imported {file} as session {result.session_id} (was {result.origin_id} where it was "
         f"exported): {result.answers} answer(s), {result.grades} grade(s)"
     )
     if result.edited:
-        which = ", ".join(result.edited_answers) or "grades or answers"
+        reviews = ["the coaches' reviews"] if result.reviews_edited else []
+        which = ", ".join([*result.edited_answers, *reviews]) or "grades or answers"
         typer.echo(f"note: changed after it was graded or exported ({which}): shown as edited")
     if result.audio_missing:
         typer.echo(

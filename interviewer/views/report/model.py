@@ -277,6 +277,8 @@ def _origin(session: SessionRecord, questions: list[QuestionReport]) -> str:
     if not session.edited:
         return text + "."
     which = [q.question_id for q in questions if q.edited]
-    edits = f"answers changed after grading: {', '.join(which)}" if which else (
-        "its answers or grades were changed after export")  # fmt: skip
+    parts = [f"answers changed after grading: {', '.join(which)}"] if which else []
+    if imported.get("reviews_edited"):
+        parts.append("its coaches' reviews were changed after export")
+    edits = "; ".join(parts) or "its answers or grades were changed after export"
     return f"{text}. Edited: {edits}."
