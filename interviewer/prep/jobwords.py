@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -128,13 +128,14 @@ class Token:
     start: int
     end: int
     clause: int
+    word: int  # its place among all the job's words (stopwords too): a phrase's length
 
 
 def job_tokens(text: str, vocab: Vocabulary) -> list[Token]:
     """The job's content words with their spans and clause numbers (for phrases)."""
     tokens: list[Token] = []
     clause, last_end = 0, 0
-    for m in WORD.finditer(text):
+    for n, m in enumerate(WORD.finditer(text)):
         if any(ch in _CLAUSE_BREAK for ch in text[last_end : m.start()]):
             clause += 1
         last_end = m.end()
@@ -144,7 +145,7 @@ def job_tokens(text: str, vocab: Vocabulary) -> list[Token]:
         st = vocab.stem(word)
         if st in vocab.ignored or st in STOPWORDS:
             continue
-        tokens.append(Token(st, m.start(), m.end(), clause))
+        tokens.append(Token(st, m.start(), m.end(), clause, n))
     return tokens
 
 
@@ -201,8 +202,7 @@ class Scorer:
                 i - run[-1] > 2
                 or self.tokens[i].clause != self.tokens[run[-1]].clause
                 or i - run[0] >= 4
-                or len(self.text[self.tokens[run[0]].start : self.tokens[i].end].split())
-                > MAX_PHRASE_WORDS
+                or self.tokens[i].word - self.tokens[run[0]].word >= MAX_PHRASE_WORDS
             ):
                 out.append(self._phrase(run, weight))
                 run = []
@@ -220,10 +220,16 @@ class Scorer:
         return sum(weight[i] for i in run), " ".join(self.text[start:end].split())
 
 
+@lru_cache(maxsize=4096)
+def _phrase_key(phrase: str) -> str:
+    """One key for "Customer" and "customers": lower case, a final "s" dropped."""
+    return " ".join(word.removesuffix("s") for word in phrase.lower().split())
+
+
 def top_phrases(phrases: Iterable[tuple[float, str]], limit: int) -> tuple[str, ...]:
     merged: dict[str, tuple[float, str]] = {}
     for w, p in phrases:
-        key = " ".join(word.removesuffix("s") for word in p.lower().split())  # "customers"
+        key = _phrase_key(p)
         old = merged.get(key)
         merged[key] = (w + (old[0] if old else 0.0), old[1] if old else p)
     ranked = sorted(merged.values(), key=lambda x: -x[0])  # stable: job order on ties
