@@ -160,3 +160,107 @@ def test_an_export_can_leave_the_recordings_out(candidate: Browser) -> None:
     without = json.loads(candidate.get(f"/sessions/{sid}/export.json?audio=0").content)
     assert with_audio["audio_included"] is True and without["audio_included"] is False
     assert without["content_hash"] == with_audio["content_hash"]  # the same session
+
+
+# --- a coach's review comes home --------------------------------------------------------------
+
+
+def reviewed_by_mentors(candidate: Browser, mentor: Browser) -> tuple[str, bytes]:
+    """The candidate's session, reviewed in the mentor's app by two coaches, exported back."""
+    sid = practised(candidate)
+    there = upload(mentor, candidate.get(f"/sessions/{sid}/export.json").content)
+    theirs = there.headers["location"].split("/")[-2]
+    form = mentor.get(f"/sessions/{theirs}/review").text
+    q1, q2 = re.findall(r'name="score-(\d+)-result"', form)
+    for reviewer, answer, score in (("Ana Ruiz", q1, "1"), ("Ben Okafor", q2, "0")):
+        saved = mentor.post(
+            f"/sessions/{theirs}/review",
+            {"reviewer": reviewer, f"score-{answer}-result": score,
+             f"note-{answer}": f"{reviewer.split()[0]}: say what the result was worth."},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert saved.status_code == 303, saved.text
+    return sid, mentor.get(f"/sessions/{theirs}/export.json").content
+
+
+def test_a_reviewed_file_lands_on_the_original_sessions_report_with_the_coaches(
+    candidate: Browser, mentor: Browser
+) -> None:
+    sid, back = reviewed_by_mentors(candidate, mentor)
+
+    home = upload(candidate, back, "from-mentor.json")
+    assert home.status_code == 303
+    assert home.headers["location"] == f"/sessions/{sid}/report?added=2"
+    page = candidate.get(home.headers["location"]).text
+    assert "Added 2 reviews from the imported file to this session" in page
+    assert "Ana Ruiz" in page and "Ben Okafor" in page
+    assert "Ana: say what the result was worth." in page
+    assert "Imported from" not in page  # the candidate's own session, not a copy
+    history = candidate.get("/history").text
+    assert history.count('/report">') == 1 and "(imported" not in history
+
+    again = upload(candidate, back, "from-mentor.json")
+    assert again.headers["location"] == f"/sessions/{sid}/report?added=0"
+    assert (
+        "Nothing new: this session already has every review"
+        in candidate.get(again.headers["location"]).text
+    )
+
+
+def test_an_edited_reviewed_file_is_not_merged_and_says_why(
+    candidate: Browser, mentor: Browser
+) -> None:
+    sid, back = reviewed_by_mentors(candidate, mentor)
+    data = json.loads(back)
+    data["answers"][0]["text"] = STRONG.replace("90%", "99%")
+
+    r = upload(candidate, json.dumps(data).encode(), "from-mentor.json")
+    assert r.status_code == 400
+    assert f"from-mentor.json: this is session {sid} coming back" in r.text
+    assert "answer q1 changed since export" in r.text
+    assert "Ana Ruiz" not in candidate.get(f"/sessions/{sid}/report").text
+    copy = upload(candidate, json.dumps(data).encode(), "from-mentor.json", copy="1")
+    assert copy.status_code == 303 and sid not in copy.headers["location"]
+
+
+# --- the history's coach/grader switch --------------------------------------------------------
+
+
+def history_row(page: str, sid: str) -> list[str]:
+    """The session's cells after its first one: date, graded, overall, then S T A R Q L."""
+    row = re.search(rf'<tr><td><a href="/sessions/{sid}/report">.*?</tr>', page, re.S)
+    assert row, f"no row for {sid}"
+    return [c.strip() for c in re.findall(r"<td>([^<]*)</td>", row.group(0))]
+
+
+def test_the_history_page_follows_the_coaches_or_the_grader(
+    candidate: Browser, mentor: Browser
+) -> None:
+    from interviewer.engine.store import Store
+    from interviewer.views.summary import session_stats
+
+    sid, back = reviewed_by_mentors(candidate, mentor)
+    upload(candidate, back)
+    with Store.open() as store:
+        record = store.get_session(sid)
+    figures = {by: session_stats(record, by) for by in ("grader", "coach")}
+
+    plain = candidate.get("/history").text
+    assert 'href="/history?by=coach"' in plain  # a plain link: no script needed
+    assert re.search(r'<a href="/history" aria-current="page">the grader', plain)
+    coach = candidate.get("/history?by=coach").text
+    assert re.search(r'<a href="/history\?by=coach" aria-current="page">the coaches', coach)
+    assert "(coach scores where a coach gave one)" in coach
+    for page, by in ((plain, "grader"), (coach, "coach")):
+        cells = history_row(page, sid)
+        stats = figures[by]
+        assert cells[2] == f"{stats.overall:.0f}"
+        assert cells[3:] == [f"{stats.averages[d]:.1f}" for d in stats.averages]
+    assert history_row(coach, sid) != history_row(plain, sid)  # the coaches were harsher
+
+
+def test_the_coach_switch_says_when_no_coach_has_reviewed_yet(candidate: Browser) -> None:
+    practised(candidate)
+    page = candidate.get("/history?by=coach").text
+    assert "No coach has reviewed your latest sessions yet" in page
+    assert "No coach has reviewed" not in candidate.get("/history?by=nonsense").text

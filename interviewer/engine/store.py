@@ -299,6 +299,13 @@ class Store:
             [f"rowid IN (SELECT rowid FROM sessions {NEWEST_FIRST} LIMIT ?)"], [limit]
         )
 
+    def sessions(self, ids: list[str]) -> list[SessionRecord]:
+        """These sessions (oldest first) with answers, grades and reviews; unknown ids are
+        left out. One query per table, however many ids (a page of a list)."""
+        if not ids:
+            return []
+        return self._load([f"id IN ({','.join('?' * len(ids))})"], list(ids))
+
     def session_summaries(
         self, limit: int | None = None, offset: int = 0, unfinished: bool | None = None
     ) -> list[SessionSummaryRow]:

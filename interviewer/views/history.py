@@ -65,12 +65,15 @@ def trends(sessions: list[SessionRecord], by: str = "grader") -> dict[str, str]:
     return out
 
 
-def history_points(sessions: Iterable[SessionRecord | Dated], up_to: str | None = None) -> History:
+def history_points(
+    sessions: Iterable[SessionRecord | Dated], up_to: str | None = None, by: str = "grader"
+) -> History:
     """Overall averages over sessions, oldest first (up to and including ``up_to``), for
-    the trend chart; ``sessions`` may be records or already-summarised rows."""
+    the trend chart; ``sessions`` may be records (summarised ``by`` the grader's or the
+    coaches' scores) or already-summarised rows."""
     points = []
     for session in sessions:
-        summary = summarise(session) if isinstance(session, SessionRecord) else session
+        summary = summarise(session, by) if isinstance(session, SessionRecord) else session
         if summary.overall is not None:
             points.append((f"{summary.started} {summary.id}", summary.overall))
         if summary.id == up_to:

@@ -173,16 +173,23 @@ HISTORY_PAGE = 20  # sessions per page of the history table
 TREND_SESSIONS = 20  # the latest sessions the trends, the chart and reused stories read
 
 
-def history_data(config: ServiceConfig, page: int = 1) -> dict[str, Any]:
+def history_data(config: ServiceConfig, page: int = 1, by: str = "grader") -> dict[str, Any]:
     """One page of sessions with averages (newest first, from the summary query), and each
     STAR part's trend, the chart and reused stories over the latest ``TREND_SESSIONS``
-    sessions (history module). ``page`` is clamped to the pages there are."""
+    sessions (history module). ``page`` is clamped to the pages there are.
+
+    ``by`` "coach" (as ``interviewer history --by coach``): the averages, trends and chart
+    follow the coaches' scores wherever a coach gave one (``views.history.summarise``: the
+    page's sessions are read whole for it); anything else is the grader's."""
+    from dataclasses import replace
+
     from interviewer.core.rubric import dimension_names
     from interviewer.engine.plan import latest_plan
     from interviewer.prep.next import plan_progress
-    from interviewer.views.history import history_points, reused_stories, trends
+    from interviewer.views.history import history_points, reused_stories, summarise, trends
     from interviewer.views.report.render import trend_chart
 
+    by = by if by == "coach" else "grader"
     with open_store(config) as store:
         total = store.count_sessions()
         pages = max(1, -(-total // HISTORY_PAGE))
@@ -190,14 +197,24 @@ def history_data(config: ServiceConfig, page: int = 1) -> dict[str, Any]:
         rows = store.session_summaries(limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
         recent = store.latest_sessions(TREND_SESSIONS) if total else []
         planned = latest_plan(store) if total else None
+        records = store.sessions([r.id for r in rows]) if by == "coach" else []
+    coach = {record.id: summarise(record, by) for record in records}
+    rows = [  # the coaches' figures in place of the summary query's
+        replace(r, overall=coach[r.id].overall, averages=coach[r.id].averages)
+        if r.id in coach
+        else r
+        for r in rows
+    ]
     return {
         "summaries": rows,
+        "by": by,
+        "reviewed": sum(bool(v.answer.reviews) for s in recent for v in s.questions()),
         "plan": plan_progress(recent, *planned) if planned else None,  # within ``recent``
         "unfinished": {r.id for r in rows if not r.finished},
-        "trends": trends(recent),
+        "trends": trends(recent, by),
         "reused": reused_stories(recent),
         "names": dimension_names(),
-        "chart": trend_chart(history_points(recent).points),
+        "chart": trend_chart(history_points(recent, by=by).points),
         "page": page,
         "pages": pages,
         "total": total,

@@ -52,9 +52,13 @@ async def choose_questions(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    """The report inline, under the page's own stylesheet and CSP (no frame, no inline style)."""
+    """The report inline, under the page's own stylesheet and CSP (no frame, no inline style).
+
+    ``?added=N``: the page an import lands on when the file brought a coach's reviews home
+    (``views/portable.py``); it says how many were added."""
     config = _config(request)
     session, body = await run_in_threadpool(service.report_view, config, request.path_params["sid"])
+    added = request.query_params.get("added", "")
     return render(
         request,
         "report.html",
@@ -62,6 +66,7 @@ async def report(request: Request) -> Response:
         session=session,
         body=body,
         report_file=str(request.app.url_path_for("report_file", sid=session.id)),
+        reviews_added=int(added) if added.isdigit() and len(added) < 6 else None,
     )
 
 
@@ -73,13 +78,15 @@ async def report_file(request: Request) -> Response:
 
 
 async def history(request: Request) -> Response:
-    """One page of sessions (``?page=N``, newest first); a page that is not a number is 1."""
+    """One page of sessions (``?page=N``, newest first); a page that is not a number is 1.
+    ``?by=coach`` follows the coaches' scores where they gave one (``history --by coach``)."""
     config = _config(request)
     try:
         page = int(request.query_params.get("page", "1"))
     except ValueError:
         page = 1
-    data = await run_in_threadpool(service.history_data, config, page)
+    by = request.query_params.get("by", "grader")
+    data = await run_in_threadpool(service.history_data, config, page, by)
     return render(request, "history.html", title="History", **data)
 
 

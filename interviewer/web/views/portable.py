@@ -45,13 +45,17 @@ def export_file(config: service.ServiceConfig, sid: str, audio: bool) -> tuple[s
     return f"interviewer-session-{data['session']['id']}.json", to_json(data).encode("utf-8")
 
 
-def import_upload(config: service.ServiceConfig, data: bytes, name: str, copy: bool) -> str:
-    """Check and store an uploaded export; the new local session id."""
-    from interviewer.engine.portable import import_session, parse
+def import_upload(
+    config: service.ServiceConfig, data: bytes, name: str, copy: bool
+) -> tuple[str, int | None]:
+    """Check and store an uploaded export: the local session id, and how many reviews were
+    added when the file was one of this app's sessions coming back (None: a new session)."""
+    from interviewer.engine.portable import MergeResult, import_session, parse
 
     checked = parse(data, name)
     with open_store(config) as store:
-        return import_session(store, checked, copy=copy).session_id
+        result = import_session(store, checked, copy=copy)
+    return result.session_id, result.added if isinstance(result, MergeResult) else None
 
 
 async def export(request: Request) -> Response:
@@ -68,7 +72,8 @@ async def export(request: Request) -> Response:
 
 
 async def upload(request: Request) -> Response:
-    """``POST /import``: the uploaded file becomes a new session; its report is shown."""
+    """``POST /import``: the uploaded file becomes a new session, or (one of this app's
+    sessions coming back from a coach) adds its new reviews to it; its report is shown."""
     form = await checked_form(request, max_files=1, max_fields=4)
     file = form.get("session_file")
     if not isinstance(file, UploadFile) or not file.filename:
@@ -76,7 +81,8 @@ async def upload(request: Request) -> Response:
     data = await file.read()
     check_export(file.content_type, data)
     name = PurePath(file.filename).name[:120]
-    sid = await run_in_threadpool(
+    sid, added = await run_in_threadpool(
         import_upload, _config(request), data, name, form.get("copy") == "1"
     )
-    return RedirectResponse(str(request.app.url_path_for("report", sid=sid)), status_code=303)
+    url = str(request.app.url_path_for("report", sid=sid))
+    return RedirectResponse(url if added is None else f"{url}?added={added}", status_code=303)
