@@ -69,3 +69,49 @@ def test_a_session_travels_from_one_app_to_another_in_the_browser(browser, tmp_p
         page.goto(f"{there}/history")
         expect(page.get_by_text("(imported)")).to_be_visible()
     context.close()
+
+
+def test_a_coachs_review_comes_home_and_the_history_follows_the_coach(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    from interviewer.core.bank import Bank, get_bank
+    from interviewer.engine.portable import export_session, import_file, write_export
+    from interviewer.engine.reviews import review_answer
+
+    expect = sync_api.expect
+    mine, theirs = tmp_path / "mine.sqlite3", tmp_path / "theirs.sqlite3"
+    with Store.open(mine) as store:
+        sid = store.create_session("ml-problem-solving", ["q1"], "web", "offline")
+        store.save_grade(store.add_answer(sid, "q1", "Tell me...", STORY), make_grade(4))
+        store.finish_session(sid)
+        write_export(export_session(store, sid, lambda b, o: get_bank(b)), tmp_path / "out.json")
+    with Store.open(theirs) as store:  # the coach's machine: import, review, export
+        there = store.get_session(import_file(store, tmp_path / "out.json").session_id)
+        bank = Bank.model_validate(there.options["bank"])
+        review_answer(store, there, bank, "q1", "Ana Ruiz", scores={"result": 1},
+                      note="Say what twenty minutes meant to the families.")  # fmt: skip
+        write_export(export_session(store, there.id, lambda b, o: None), tmp_path / "back.json")
+    candidate = live_server(create_app(WebConfig(settings=build_settings(db=mine))))
+    page = browser.new_page()
+    with candidate as here:
+        page.goto(f"{here}/history")
+        page.get_by_label("Session file (.json)").set_input_files(str(tmp_path / "back.json"))
+        page.get_by_label("Session file (.json)").focus()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name="Import")).to_be_focused()
+        page.keyboard.press("Enter")
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"Report for session {sid}")
+        expect(page.get_by_role("status")).to_contain_text("Added 1 review")
+        expect(page.locator("#report")).to_contain_text("Ana Ruiz")
+        expect(page.locator("#report")).to_contain_text("twenty minutes meant to the families")
+
+        page.goto(f"{here}/history")
+        page.get_by_role("link", name="the coaches' (where a coach gave one)").focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{here}/history?by=coach")
+        expect(page.get_by_role("heading", name="Trend of each STAR part")).to_contain_text(
+            "coach scores"
+        )
+    page.close()
