@@ -117,9 +117,19 @@ def find_home(store: Store, checked: Checked) -> Home | None:
 
 
 def merge_reviews(store: Store, checked: Checked, home: Home) -> MergeResult:
-    """Add the file's reviews that ``home`` does not have yet, all in one transaction."""
+    """Add the file's reviews that ``home`` does not have yet, all in one transaction (the
+    session is compared again inside it: a regrade in between is not merged over)."""
     added: list[str] = []
     with store._lock, transaction(store.db):
+        if fingerprint(*session_entries(store, home.session_id)) != fingerprint(
+            checked.data.answers, checked.data.grades
+        ):
+            raise DataError(
+                checked.source,
+                None,
+                f"session {home.session_id} changed while the file was imported: "
+                "nothing was merged; import it again",
+            )
         have = _review_keys(store.db, home.session_id)
         fresh = []
         for i, entry in enumerate(checked.data.reviews):
