@@ -66,8 +66,8 @@ def normalise(text: str) -> str:
     """The text as quotes are compared: NFKC, case folded, punctuation and runs of
     whitespace folded to single spaces, no spaces beside characters of unspaced scripts."""
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    if text.isascii():
-        folded = _NON_WORD.sub(" ", text)
+    if text.isascii():  # no unspaced script either: nothing more to fold
+        return " ".join(_NON_WORD.sub(" ", text).split())
     else:  # combining marks (Indic vowel signs, ...) are part of a word, not a break
         folded = "".join(
             c if c.isalnum() or unicodedata.category(c).startswith("M") else " " for c in text
