@@ -24,6 +24,7 @@ LAYERS = {
     "voice": 2,
     "debrief": 2,
     "prep": 2,
+    "service": 3,
     "ui": 3,
     "batch": 3,
     "evals": 3,
@@ -33,6 +34,10 @@ LAYERS = {
     "__init__": 0,
 }
 FORBIDDEN = {  # same-level (or shell-to-shell) imports that would blur a boundary
+    ("service", "web"),
+    ("service", "batch"),
+    ("service", "evals"),
+    ("service", "ui"),
     ("engine", "views"),
     ("views", "engine"),
     ("engine", "voice"),

@@ -22,6 +22,7 @@ from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Interview, StopInterview, regrade
 from interviewer.engine.store import Store
 from interviewer.grading.factory import describe_grader, make_grader
+from interviewer.service.banks import session_bank
 from interviewer.ui import console
 from interviewer.views.summary import plural
 
@@ -219,7 +220,7 @@ def resume_practice(
             _regrade_and_report(store, record.id, settings, grader_obj, everything=False)
             return
         options = store.session_options(record.id)
-        bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
+        bank = session_bank(store, record, settings.bank_dir, paths=True)
         engine = Interview(
             store,
             bank,
@@ -314,8 +315,7 @@ def _regrade_and_report(
 
     out = console()
     record = store.get_session(sid)
-    options = store.session_options(record.id)
-    bank = get_bank(options.get("bank", record.bank_id), settings.bank_dir)
+    bank = session_bank(store, record, settings.bank_dir, paths=True)
     if any(a.status == "untranscribed" for a in record.answers):
         from interviewer.voice.answers import transcribe_pending
 

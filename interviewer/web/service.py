@@ -1,4 +1,4 @@
-"""The web app's pages over the engine: the shared use cases (``engine.service``), plus
+"""The web app's pages over the engine: the shared use cases (``interviewer.service``), plus
 what only pages need: the start page and history lists, scorecard rows, the inline report,
 the question's speech and recorded answers.
 
@@ -15,7 +15,7 @@ from interviewer.core import bank as banks
 from interviewer.core.bank import Bank
 from interviewer.core.errors import InterviewerError
 from interviewer.core.records import SessionRecord
-from interviewer.engine.service import (
+from interviewer.service.interview import (
     DEFAULT_FOLLOW_UPS,
     GRADING,
     AlreadyAnswered,
@@ -35,7 +35,6 @@ from interviewer.engine.service import (
     question_state,
     regrade_question,
     require_writable,
-    session_bank,
     start_session,
 )
 
@@ -160,15 +159,6 @@ class NotSaved(InterviewerError):
         )
 
 
-def report_html(config: ServiceConfig, sid: str) -> str:
-    from interviewer.views.report import render_report
-
-    with open_store(config) as store:
-        session = store.get_session(sid)
-        bank = session_bank(config, store, session)
-    return render_report(session, bank, "html")
-
-
 HISTORY_PAGE = 20  # sessions per page of the history table
 TREND_SESSIONS = 20  # the latest sessions the trends, the chart and reused stories read
 
@@ -286,32 +276,19 @@ def answer_audio(
 
 
 def report_view(config: ServiceConfig, sid: str) -> tuple[SessionRecord, str]:
-    """The session and its report's content (with the trend up to it), for an inline page.
-
-    The content is ``Markup``: HTML the report's autoescaped templates made, safe to insert.
-    """
-    from interviewer.views.history import history_points
-    from interviewer.views.report.model import build_report
-    from interviewer.views.report.render import render_body
+    """The session and its report's content (with the trend up to it), for an inline page."""
+    from interviewer.service.reports import report_body
 
     with open_store(config) as store:
-        session = store.get_session(sid)
-        history = history_points(reversed(store.session_summaries()), session.id)
-        bank = session_bank(config, store, session)
-    report = build_report(session, bank, history)
-    return session, render_body(report)
+        return report_body(store, sid, config.settings.bank_dir)
 
 
 def report_download(config: ServiceConfig, sid: str) -> str:
     """The one-file HTML report, with the trend up to this session (as the CLI writes it)."""
-    from interviewer.views.history import history_points
-    from interviewer.views.report import render_report
+    from interviewer.service.reports import session_report
 
     with open_store(config) as store:
-        session = store.get_session(sid)
-        history = history_points(reversed(store.session_summaries()), session.id)
-        bank = session_bank(config, store, session)
-    return render_report(session, bank, "html", history)
+        return session_report(store, sid, "html", config.settings.bank_dir)[1]
 
 
 def unfinished_ids(config: ServiceConfig) -> set[str]:

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
-
-if TYPE_CHECKING:
-    from interviewer.core.bank import Bank
-    from interviewer.core.records import SessionRecord
-    from interviewer.engine.store import Store
 
 DbOption = typer.Option(
     None, "--db", help="Session database (default: INTERVIEWER_DB or your data dir)."
@@ -26,13 +20,10 @@ def report(
 ) -> None:
     """A rubric feedback report for one session."""
     from interviewer.engine.store import Store
-    from interviewer.views.history import history_points
-    from interviewer.views.report import render_report
+    from interviewer.service.reports import session_report
 
     with Store.open(db) as store:
-        record = store.get_session(session)
-        bank = _bank(store, record, bank_dir)
-        text = render_report(record, bank, fmt, history_points(store.list_sessions(), record.id))
+        _, text = session_report(store, session, fmt, bank_dir, paths=True)
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -55,19 +46,11 @@ def history(
 
     if by not in BY:
         raise ConfigError(f"--by must be one of: {', '.join(BY)} (got {by!r})")
-    from interviewer.engine.plan import latest_plan
-    from interviewer.prep.next import plan_progress
+    from interviewer.service.reports import history as read_history
 
     with Store.open(db) as store:
-        sessions, planned = store.list_sessions(), latest_plan(store)
-    print_history(sessions, by, plan_progress(sessions, *planned) if planned else None)
-
-
-def _bank(store: Store, record: SessionRecord, bank_dir: Path | None) -> Bank:
-    from interviewer.core.bank import get_bank
-
-    options = store.session_options(record.id)
-    return get_bank(options.get("bank", record.bank_id), bank_dir)
+        sessions, progress = read_history(store)
+    print_history(sessions, by, progress)
 
 
 def coach(
@@ -85,11 +68,12 @@ def coach(
     from interviewer.core.errors import NotFoundError
     from interviewer.core.settings import build_settings
     from interviewer.engine.store import Store
+    from interviewer.service.banks import session_bank
 
     settings = build_settings(model=model)
     with Store.open(db) as store:
         record = store.get_session(session)
-        bank = _bank(store, record, bank_dir)
+        bank = session_bank(store, record, bank_dir, paths=True)
     views = {v.question_id: v for v in record.questions()}
     if question not in views:
         raise NotFoundError(f"session {record.id} has no answer to {question!r}")

@@ -36,9 +36,9 @@ def review(
     db: Path | None = DbOption,
 ) -> None:
     """Review a session as a coach: your own scores and comments beside the grader's."""
-    from interviewer.cli.commands.report import _bank
     from interviewer.core.errors import ConfigError
     from interviewer.engine.store import Store
+    from interviewer.service.banks import session_bank
     from interviewer.ui import console
 
     scripted = bool(answer or score or comment or note is not None)
@@ -46,7 +46,7 @@ def review(
         raise ConfigError("use either --from FILE or --answer/--score/--comment/--note")
     with Store.open(db) as store:
         record = store.get_session(session)
-        bank = _bank(store, record, bank_dir)
+        bank = session_bank(store, record, bank_dir, paths=True)
         if from_file is not None:
             _from_file(store, record, bank, from_file, reviewer)
         elif scripted:

@@ -27,7 +27,7 @@ from interviewer.web.uploads import check_transcript
 
 if TYPE_CHECKING:
     from interviewer.debrief.plan import DebriefPlan
-    from interviewer.engine.service import ServiceConfig
+    from interviewer.service.interview import ServiceConfig
 
 PASTED = "pasted.txt"
 
@@ -55,8 +55,8 @@ def _plan(config: ServiceConfig, data: bytes, name: str, me: str | None) -> Debr
 def _store(config: ServiceConfig, plan: DebriefPlan) -> str:
     """Save every answer, then grade (through the configured grader factory)."""
     from interviewer.engine.debrief import store_debrief
-    from interviewer.engine.service import open_store
     from interviewer.grading.factory import resolve_kind
+    from interviewer.service.interview import open_store
 
     kind, _ = resolve_kind(config.settings)
     grader = config.grader_factory(config.settings, kind)

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from interviewer.core.bank import Bank
 from interviewer.core.errors import InterviewerError
-from interviewer.engine.service import open_store
+from interviewer.service.interview import open_store
 from interviewer.web import service
 from interviewer.web.security import checked_form
 from interviewer.web.uploads import check_export

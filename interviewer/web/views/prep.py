@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from interviewer.core.bank import Bank
 from interviewer.core.errors import DataError
-from interviewer.engine.service import ServiceConfig
+from interviewer.service.interview import ServiceConfig
 from interviewer.web.render import render
 from interviewer.web.security import checked_form
 

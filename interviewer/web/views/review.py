@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from interviewer.core.errors import DataError
 from interviewer.core.records import SessionRecord
 from interviewer.core.review import MAX_REVIEWER, Review
-from interviewer.engine.service import ServiceConfig, open_store, session_bank
+from interviewer.service.interview import ServiceConfig, open_store, session_bank
 from interviewer.web.render import render
 from interviewer.web.security import checked_form
 

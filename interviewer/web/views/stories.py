@@ -14,9 +14,9 @@ from starlette.responses import Response
 from interviewer.core import bank as banks
 from interviewer.core.errors import DataError
 from interviewer.core.rubric import STAR_DIMENSIONS, dimension_names
-from interviewer.engine.service import ServiceConfig, open_store
 from interviewer.prep.next import Plan
 from interviewer.prep.stories import LESSON, MAX_QUESTIONS, STRONG, theme_names
+from interviewer.service.interview import ServiceConfig, open_store
 from interviewer.web.render import render
 from interviewer.web.security import checked_form
 

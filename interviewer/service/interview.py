@@ -1,5 +1,5 @@
-"""The use cases every shell calls: start a session, answer, answer a follow-up, regrade,
-finish, read a session. One implementation for the web app and any other shell.
+"""The interview use cases: start a session, answer, answer a follow-up, regrade, finish,
+read a session. One implementation for the web app and any other shell.
 
 Each call opens its own ``Store`` (SQLite connections belong to one thread) and closes
 it, so a shell may run calls in worker threads. Answers are committed before grading;
@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from interviewer.core import bank as banks
 from interviewer.core.bank import Bank, Question
 from interviewer.core.errors import (
     AnswerExistsError,
@@ -31,6 +30,8 @@ from interviewer.core.grade import Grade, Grader
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.rubric import Rubric
 from interviewer.core.settings import Settings
+from interviewer.service.banks import bank_by_id
+from interviewer.service.banks import session_bank as stored_bank
 
 if TYPE_CHECKING:
     from interviewer.engine.session import Interview
@@ -65,19 +66,12 @@ def open_store(config: ServiceConfig) -> Iterator[Store]:
 
 def get_bank(config: ServiceConfig, bank_id: str) -> Bank:
     """A bank by id, only from the built-in and ``--bank-dir`` banks: never a path."""
-    found = {b.id: b for b, _ in banks.list_banks(config.settings.bank_dir)}
-    if bank_id not in found:
-        raise NotFoundError(f"there is no bank {bank_id[:60]!r}: choose one on the start page")
-    return found[bank_id]
+    return bank_by_id(bank_id, config.settings.bank_dir)
 
 
 def session_bank(config: ServiceConfig, store: Store, session: SessionRecord) -> Bank:
-    """The bank a session was asked from: its own stored copy when it has one (a debrief's
-    questions as they were asked), else the bank of its id (never a path)."""
-    own = store.session_options(session.id).get("bank")
-    if isinstance(own, dict):
-        return banks.get_bank(own)
-    return get_bank(config, session.bank_id)
+    """The bank a session was asked from (``service.banks.session_bank``), ids only."""
+    return stored_bank(store, session, config.settings.bank_dir)
 
 
 def get_session(config: ServiceConfig, sid: str) -> SessionRecord:
