@@ -11,6 +11,7 @@ from interviewer.core.bank import get_bank, list_banks, load_bank
 from interviewer.core.errors import DataError
 from interviewer.prep.job import MAX_JOB_CHARS, match_job, parse_job, read_job
 from interviewer.prep.jobbank import offline_plan
+from interviewer.prep.jobwords import load_config, top_phrases, vocabulary
 from interviewer.prep.planner import session_picks
 from tests.job_helpers import (
     FRUIT_PICKER,
@@ -229,3 +230,27 @@ class TestJobBank:
         picks = _match(ML_ENGINEER, [*banks, load_bank(path)]).picks(5)
         texts = [p.text for p in picks]
         assert len(texts) == len(set(texts)) == 5
+
+
+class TestTheReasonsShown:
+    def test_a_shorter_phrase_inside_a_longer_one_is_shown_once(self):
+        shown = top_phrases(
+            [(3.0, "Debug production model"), (2.0, "Debug production"), (1.0, "latency")], 5
+        )
+        assert shown == ("Debug production model", "latency")
+
+    def test_machine_learning_is_ml_not_the_learning_theme_and_a_lone_letter_is_no_word(self):
+        vocab = vocabulary(load_config())
+        assert vocab.stems("Machine learning engineers run A/B tests, plan B") == (
+            vocab.stems("ML engineers run tests, plan")
+        )
+
+    def test_an_ml_posting_gives_reasons_without_fragments(self, banks):
+        text = (
+            "Machine Learning Engineer. Run A/B experiments, debug production model "
+            "regressions and learn from failed experiments."
+        )
+        picks = _match(text, banks).picks(3)
+        reasons = [p for pick in picks for p in pick.phrases]
+        assert reasons and not any(r.startswith("B ") or r == "B" for r in reasons)
+        assert not any(r.startswith("Learning") for r in reasons)  # not half of a compound

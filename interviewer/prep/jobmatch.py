@@ -197,7 +197,7 @@ def match_job(
             phrases = scorer.phrases(hits)
             theme_hits[(b.id, t.id)] = phrases
             theme_of[(b.id, t.id)] = ThemeMatch(
-                b.id, t.id, t.name, round(score, 2), top_phrases(phrases, limit)
+                b.id, t.id, t.name, round(score, 2), top_phrases(phrases, limit, scorer.phrase_key)
             )
     listed = [t for t in theme_of.values() if t.score >= config.min_listed_score]
     listed.sort(key=lambda t: -t.score)
@@ -249,7 +249,7 @@ def _question(
         question_id=q.id,
         text=q.text,
         score=round(score * fit, 2),
-        phrases=top_phrases(phrases, config.phrases_per_match),
+        phrases=top_phrases(phrases, config.phrases_per_match, scorer.phrase_key),
         themes=themes,
         bank_fit=fit,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -51,6 +51,8 @@ class MatchConfig(StrictModel):
     ignore: str
     whole_words: str = ""
     synonyms: list[list[str]]
+    # two words read as one ("machine learning" is "ml", not the learning theme)
+    compounds: dict[str, str] = Field(default_factory=dict)
 
 
 @cache
@@ -70,6 +72,7 @@ class Vocabulary:
         tpl = load_templates()
         self.common = tpl.common
         self.whole = {w: w.removesuffix("s") for w in config.whole_words.split()}
+        self.compounds = {tuple(k.lower().split()): v for k, v in config.compounds.items()}
         self.ignored = frozenset(stem(w) for w in config.ignore.split()) | frozenset(
             config.ignore.split()
         )
@@ -89,9 +92,20 @@ class Vocabulary:
         return self.whole.get(word) or stem(word)
 
     def stems(self, text: str) -> list[str]:
-        """The content stems of ``text``, in order, as ``grading.offline.words.content_stems``."""
+        """The content stems of ``text``, in order, as ``grading.offline.words.content_stems``
+        (a compound as one stem; single letters, as in "plan B", are not content)."""
         words = WORD.findall(text.lower().replace("’", "'"))
-        return [self.stem(w) for w in words if w not in STOPWORDS and w[0] > "9"]
+        out: list[str] = []
+        skip = False
+        for w, after in zip(words, [*words[1:], ""], strict=True):
+            if skip:
+                skip = False
+            elif (w, after) in self.compounds:
+                out.append(self.compounds[w, after])
+                skip = True
+            elif w not in STOPWORDS and w[0] > "9" and len(w) > 1:
+                out.append(self.stem(w))
+        return out
 
     def concepts(self, stems: Iterable[str]) -> dict[str, float]:
         """Each stem as itself (1.0) and as its synonym groups (``_SYNONYM_ONLY``)."""
@@ -132,15 +146,27 @@ class Token:
 
 
 def job_tokens(text: str, vocab: Vocabulary) -> list[Token]:
-    """The job's content words with their spans and clause numbers (for phrases)."""
+    """The job's content words with their spans and clause numbers (for phrases); a
+    compound ("Machine Learning") is one token over both words, single letters none."""
     tokens: list[Token] = []
     clause, last_end = 0, 0
-    for n, m in enumerate(WORD.finditer(text)):
+    matches = list(WORD.finditer(text))
+    words = [m.group().lower().replace("’", "'") for m in matches]
+    skip = False
+    for n, m in enumerate(matches):
+        if skip:
+            skip = False
+            continue
         if any(ch in _CLAUSE_BREAK for ch in text[last_end : m.start()]):
             clause += 1
         last_end = m.end()
-        word = m.group().lower().replace("’", "'")
-        if word in STOPWORDS or word[0] <= "9" or word in vocab.ignored:
+        word = words[n]
+        pair = (word, words[n + 1]) if n + 1 < len(words) else None
+        if pair in vocab.compounds and not text[m.end() : matches[n + 1].start()].strip():
+            tokens.append(Token(vocab.compounds[pair], m.start(), matches[n + 1].end(), clause, n))
+            last_end, skip = matches[n + 1].end(), True
+            continue
+        if word in STOPWORDS or word[0] <= "9" or word in vocab.ignored or len(word) < 2:
             continue
         st = vocab.stem(word)
         if st in vocab.ignored or st in STOPWORDS:
@@ -190,6 +216,10 @@ class Scorer:
                 hits += [(bonus, i), (bonus, i + 1)]
         return total, hits
 
+    def phrase_key(self, phrase: str) -> str:
+        """Phrases with the same stems are one reason ("ML" and "Machine Learning")."""
+        return " ".join(self.vocab.stems(phrase)) or _phrase_key(phrase)
+
     def phrases(self, hits: list[tuple[float, int]]) -> list[tuple[float, str]]:
         """Matched job words joined into the phrases they sit in ("data quality")."""
         weight: dict[int, float] = defaultdict(float)
@@ -226,14 +256,29 @@ def _phrase_key(phrase: str) -> str:
     return " ".join(word.removesuffix("s") for word in phrase.lower().split())
 
 
-def top_phrases(phrases: Iterable[tuple[float, str]], limit: int) -> tuple[str, ...]:
+def top_phrases(
+    phrases: Iterable[tuple[float, str]],
+    limit: int,
+    key: Callable[[str], str] | None = None,
+) -> tuple[str, ...]:
+    """The strongest phrases, each once: "Customer" and "customers" are one, and a phrase
+    inside a longer one shown ("Debug production" in "Debug production model") is not
+    shown again (the longer one takes its weight too). ``key`` says when two phrases are
+    the same (``Scorer.phrase_key``: "ML engineer" and "Machine Learning Engineer")."""
+    key_of = key or _phrase_key
     merged: dict[str, tuple[float, str]] = {}
     for w, p in phrases:
-        key = _phrase_key(p)
-        old = merged.get(key)
-        merged[key] = (w + (old[0] if old else 0.0), old[1] if old else p)
-    ranked = sorted(merged.values(), key=lambda x: -x[0])  # stable: job order on ties
-    return tuple(p for _, p in ranked[:limit])
+        k = key_of(p)
+        old = merged.get(k)
+        merged[k] = (w + (old[0] if old else 0.0), old[1] if old else p)
+    keys = sorted(merged, key=lambda k: -merged[k][0])  # stable: job order on ties
+    kept: list[str] = []
+    for this in keys:
+        if any(f" {this} " in f" {other} " for other in kept):
+            continue  # a part of a phrase already shown
+        kept = [k for k in kept if f" {k} " not in f" {this} "]  # this one says more
+        kept.append(this)
+    return tuple(merged[k][1] for k in kept[:limit])
 
 
 _VOCABULARIES: dict[int, tuple[MatchConfig, Vocabulary]] = {}
