@@ -658,3 +658,28 @@ def test_padding_after_the_story_adds_nothing() -> None:
         )
         parts = roles(answer + padding)
         assert parts["So yes, that is more or less the story."] is None
+
+
+class TestSpokenOpeningsAndStrengths:
+    CONFLICT = (
+        "Sure. Last year two engineers on my team disagreed about whether to rewrite our "
+        "ingestion service, and the argument was blocking the quarter's roadmap. As the tech "
+        "lead I had to get us to a decision within a week. I met each of them separately, "
+        "wrote down both proposals with their costs and ran a one-hour review where we scored "
+        "them against latency and maintenance. We chose an incremental refactor: it shipped "
+        "in five weeks and p95 latency fell from 800 ms to 300 ms. I learned to make the "
+        "criteria explicit before the debate starts."
+    )
+
+    def test_a_filler_opening_is_not_quoted_as_the_situation(self):
+        g = grade(self.CONFLICT, "q1", "general-behavioural")
+        assert g.situation.evidence and g.situation.evidence[0].startswith("Last year")
+        assert not any('"Sure."' in s for s in g.strengths)
+
+    def test_measured_impact_names_outcomes_not_team_sizes(self):
+        g = grade(self.CONFLICT, "q1", "general-behavioural")
+        impact = [s for s in g.strengths if s.startswith("Measured impact")]
+        assert impact and "800 ms to 300 ms" in impact[0]
+        assert "two engineers" not in impact[0]  # who was involved, not what changed
+        roles = {m.value: m.role for m in g.quantified_results.metrics}
+        assert roles.get("two engineers", "effort") != "outcome"

@@ -56,7 +56,7 @@ def print_scorecard(out: Console, question: Question, view: QuestionView, rubric
             f"  {row.name:<19} [{colour}]{bar(row.score, fancy)}[/{colour}]"
             f" {row.score}/5  [dim]{escape(shorten(row.meaning, out.width))}[/dim]"
         )
-    outcomes = [m for m in grade.quantified_results.metrics if m.role in ("", "outcome")]
+    outcomes = grade.quantified_results.outcomes()
     if outcomes:
         found = "; ".join(f"{m.value} ({m.measures})" for m in outcomes)
         out.print(f"  [dim]Outcome numbers:[/dim] {escape(found)}")

@@ -70,6 +70,11 @@ class QuantifiedResultsGrade(DimensionGrade):
 
     metrics: list[Metric] = Field(default_factory=list)
 
+    def outcomes(self) -> list[Metric]:
+        """The numbers that measure what changed (a grader that gives no roles: all of
+        them); baselines, targets, team sizes and durations are not results."""
+        return [m for m in self.metrics if m.role in ("", "outcome")]
+
 
 class ThemeGrade(_Model):
     """Coverage of one key theme the question probes."""

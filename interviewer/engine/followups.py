@@ -43,7 +43,7 @@ def weak_part(grade: Grade) -> str | None:
     if star[weakest].score <= WEAK:
         return weakest
     # the offline grader lists every number with its role; the LLM's have none (outcomes)
-    if not any(m.role in ("", "outcome") for m in grade.quantified_results.metrics):
+    if not grade.quantified_results.outcomes():
         return "quantified_results"
     return None
 

@@ -315,8 +315,8 @@ class OfflineGrader:
         for dim, g in star.items():
             if g.score >= 4 and g.evidence:
                 metric = ""
-                if isinstance(g, QuantifiedResultsGrade) and g.metrics:
-                    metric = ", ".join(m.value for m in g.metrics[:3])
+                if isinstance(g, QuantifiedResultsGrade):
+                    metric = ", ".join(m.value for m in (g.outcomes() or g.metrics)[:3])
                 out.append(fill(tpl[dim], quote=short_quote(g.evidence[0]), metric=metric))
         for t in themes:
             if t.score >= 4 and t.evidence:

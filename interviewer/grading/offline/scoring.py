@@ -57,7 +57,9 @@ def score_situation(seg: Segments, total_words: int, lexicon: Lexicon | None = N
     if not sents:
         return Scored(0, [], ["none"])
     words = sum(s.words for s in sents)
-    ev = sents[:2]
+    # quoted as evidence: the first sentences that say something ("Sure." opening a
+    # spoken answer is part of the scene, but no evidence of it)
+    ev = [s for s in sents if len(s.stems) >= 2][:2] or sents[:2]
     stems: set[str] = set().union(*(s.stems for s in sents))
     distinctive = len(stems - _generic_stems(lex))
     # a scene cut from the task it sets up ("I was an adviser at a bank, and I had to
