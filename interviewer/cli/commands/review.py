@@ -88,7 +88,9 @@ def _scripted(store: Store, record: SessionRecord, bank: Bank, answer: str, revi
 
     saved = review_answer(store, record, bank, answer, reviewer, _scores(score),
                           _pairs(comment, "--comment"), note)  # fmt: skip
-    typer.echo(f"Saved. Review of answer {saved.answer_id} by {saved.reviewer}.")
+    asked = next((a.question_id for a in record.answers if a.id == saved.answer_id), "")
+    which = f"{asked} (answer {saved.answer_id})" if asked else f"answer {saved.answer_id}"
+    typer.echo(f"Saved. {saved.reviewer}'s review of {which} in session {record.id}.")
 
 
 def _from_file(store: Store, record: SessionRecord, bank: Bank, path: Path,
