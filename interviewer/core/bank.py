@@ -106,10 +106,11 @@ def load_bank(path: Path) -> Bank:
 
 
 def _load_bank(path: Path) -> Bank:
-    return _check_themes(load_model(Bank, path), path)
+    return check_themes(load_model(Bank, path), path)
 
 
-def _check_themes(bank: Bank, where: Path | str) -> Bank:
+def check_themes(bank: Bank, where: Path | str) -> Bank:
+    """Every question's themes are themes of the bank (the schema cannot say so)."""
     theme_ids = {t.id for t in bank.themes}
     for qi, q in enumerate(bank.questions):
         for ti, theme_id in enumerate(q.themes):
@@ -130,7 +131,7 @@ def bank_from_data(data: Mapping[str, Any], where: str = "the session's bank") -
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         raise DataError(where, field or None, first["msg"]) from None
-    return _check_themes(bank, where)
+    return check_themes(bank, where)
 
 
 def bank_dirs(extra_dir: Path | str | None = None) -> list[Path]:

@@ -7,15 +7,15 @@ weights, never taken from a model.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Literal, Protocol, get_args, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.core.bank import Question
 from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
+from interviewer.core.stored import read_stored
 
 Score = int  # 0..5, enforced by Field bounds below
 
@@ -196,50 +196,4 @@ def load_stored_grade(raw: str | bytes | dict[str, Any], where: str = "stored gr
     a missing optional field takes its default. A grade from a version newer than this
     code is a DataError that says to upgrade, never a raw ValidationError.
     """
-    from interviewer.core.errors import DataError
-
-    data = json.loads(raw) if isinstance(raw, str | bytes) else dict(raw)
-    version = data.get("schema_version", 1)
-    if not isinstance(version, int) or version > GRADE_SCHEMA_VERSION:
-        raise DataError(
-            None,
-            where,
-            f"written by a newer interviewer (grade schema {version}, this one reads up to "
-            f"{GRADE_SCHEMA_VERSION}): upgrade with `pip install -U interviewer`",
-        )
-    try:
-        return Grade.model_validate(_known_fields(Grade, data))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise DataError(None, where, f"unreadable grade: {loc}: {first['msg']}") from exc
-
-
-def _known_fields(model: type[BaseModel], data: Any) -> Any:
-    """``data`` without the keys ``model`` (and its nested models) does not know."""
-    if not isinstance(data, dict):
-        return data
-    out = {}
-    for name, value in data.items():
-        field = model.model_fields.get(name)
-        if field is None:
-            continue
-        inner = _model_in(field.annotation)
-        if inner is not None and isinstance(value, list):
-            out[name] = [_known_fields(inner, v) for v in value]
-        elif inner is not None:
-            out[name] = _known_fields(inner, value)
-        else:
-            out[name] = value
-    return out
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside ``X``, ``list[X]`` or ``X | None``, if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+    return read_stored(Grade, raw, where, kind="grade", newest=GRADE_SCHEMA_VERSION)

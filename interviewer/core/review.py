@@ -12,17 +12,17 @@ leniently, like grades.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interviewer.core.datafile import StrictModel
 from interviewer.core.errors import DataError
-from interviewer.core.grade import Grade, _known_fields, compute_overall
+from interviewer.core.grade import Grade, compute_overall
 from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, RubricDimension, load_star_rubric
+from interviewer.core.stored import read_stored
 
 REVIEW_SCHEMA_VERSION = 1  # raise it when a stored review can no longer be read as before
 MAX_REVIEWER = 80  # characters of a reviewer's name
@@ -158,21 +158,7 @@ def load_stored_review(
 ) -> Review:
     """Read a review written by this or an earlier version, leniently (see
     ``core.grade.load_stored_grade``): unknown fields are ignored, a newer schema refused."""
-    data = json.loads(raw) if isinstance(raw, str | bytes) else dict(raw)
-    version = data.get("schema_version", 1)
-    if not isinstance(version, int) or version > REVIEW_SCHEMA_VERSION:
-        raise DataError(
-            None,
-            where,
-            f"written by a newer interviewer (review schema {version}, this one reads up to "
-            f"{REVIEW_SCHEMA_VERSION}): upgrade with `pip install -U interviewer`",
-        )
-    try:
-        return Review.model_validate(_known_fields(Review, data))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise DataError(None, where, f"unreadable review: {loc}: {first['msg']}") from exc
+    return read_stored(Review, raw, where, kind="review", newest=REVIEW_SCHEMA_VERSION)
 
 
 class AnswerReviewInput(StrictModel):

@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 
-from interviewer.core.bank import Bank, Question, Theme
+from interviewer.core.bank import Bank, Question, Theme, check_themes
 from interviewer.core.datafile import validate
-from interviewer.core.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -84,15 +83,7 @@ def bank_data(
 
 def check_bank(data: Mapping[str, Any], where: str) -> Bank:
     """Validate like a bank file: the schema, then every question's themes exist."""
-    bank = validate(Bank, dict(data), where)
-    known = {t.id for t in bank.themes}
-    for qi, q in enumerate(bank.questions):
-        for ti, theme_id in enumerate(q.themes):
-            if theme_id not in known:
-                raise DataError(
-                    where, f"questions[{qi}].themes[{ti}]", f"unknown theme {theme_id!r}"
-                )
-    return bank
+    return check_themes(validate(Bank, dict(data), where), where)
 
 
 def offline_items(
