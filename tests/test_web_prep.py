@@ -9,12 +9,9 @@ import re
 
 import pytest
 
-from interviewer.core.settings import build_settings
 from interviewer.engine.store import Store
-from interviewer.web import WebConfig, create_app
-from interviewer.web.live import chromium_path, launch_chromium, live_server
 from tests.job_helpers import FRUIT_PICKER, PROJECT_MANAGER, SPANISH, SUPPORT_LEAD
-from tests.web_helpers import Browser
+from tests.web_helpers import Browser, offline_app_in_chromium
 
 
 def _prepare(browser: Browser, text: str, count: str = "5"):
@@ -98,29 +95,19 @@ class TestBadInput:
 
 
 def test_a_candidate_prepares_for_a_job_and_starts_in_the_browser(tmp_path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    expect = sync_api.expect
-    app = create_app(WebConfig(settings=build_settings(grader="offline")))
-    with sync_api.sync_playwright() as pw, live_server(app) as base:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_page()
-            page.goto(base + "/")
-            page.get_by_role("link", name="Prepare for a job").click()
-            page.get_by_label("Job description").fill(SUPPORT_LEAD)
-            page.get_by_label("Questions to pick").select_option("3")
-            page.keyboard.press("Tab")
-            page.get_by_role("button", name="Pick questions").click()
-            expect(page.get_by_role("heading", level=2).first).to_have_text(
-                "Questions for Customer Support Team Lead"
-            )
-            expect(page.locator("ol.picks > li")).to_have_count(3)
-            kept = re.compile(r"^Customer Support Team Lead\n.*calm under pressure\.\s*$", re.S)
-            expect(page.get_by_label("Job description")).to_have_value(kept)
-            page.get_by_label("Follow-up questions per answer").select_option("0")
-            page.get_by_role("button", name="Start the interview").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
-        finally:
-            browser.close()
+    with offline_app_in_chromium() as (page, base, expect):
+        page.goto(base + "/")
+        page.get_by_role("link", name="Prepare for a job").click()
+        page.get_by_label("Job description").fill(SUPPORT_LEAD)
+        page.get_by_label("Questions to pick").select_option("3")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="Pick questions").click()
+        expect(page.get_by_role("heading", level=2).first).to_have_text(
+            "Questions for Customer Support Team Lead"
+        )
+        expect(page.locator("ol.picks > li")).to_have_count(3)
+        kept = re.compile(r"^Customer Support Team Lead\n.*calm under pressure\.\s*$", re.S)
+        expect(page.get_by_label("Job description")).to_have_value(kept)
+        page.get_by_label("Follow-up questions per answer").select_option("0")
+        page.get_by_role("button", name="Start the interview").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")

@@ -10,7 +10,7 @@ import pytest
 
 from interviewer.engine.store import Store
 from tests.review_helpers import graded_session
-from tests.web_helpers import Browser
+from tests.web_helpers import Browser, offline_app_in_chromium
 
 
 @pytest.fixture
@@ -119,45 +119,29 @@ def test_a_post_without_the_token_is_refused(sid: str) -> None:
 
 def test_review_mode_in_a_real_browser_by_keyboard_without_javascript(sid: str) -> None:
     """Chromium with JavaScript off: from the report to the review form and back, by keys."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    from interviewer.core.settings import build_settings
-    from interviewer.web import WebConfig, create_app
-    from interviewer.web.live import chromium_path, launch_chromium, live_server
-
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    expect = sync_api.expect
-    app = create_app(WebConfig(settings=build_settings(grader="offline")))
-    with sync_api.sync_playwright() as pw, live_server(app) as base:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_context(java_script_enabled=False).new_page()
-            page.goto(f"{base}/sessions/{sid}/report")
-            page.get_by_role("link", name="Review this session as a coach").focus()
-            page.keyboard.press("Enter")
-            expect(page.get_by_role("heading", level=1)).to_have_text(
-                "Review this session as a coach"
-            )
-            page.get_by_label("Your name (shown with your review)").focus()
-            page.keyboard.type("Ana Ruiz")
-            page.keyboard.press("Tab")  # the first answer's Situation score
-            page.keyboard.type("1")
-            page.keyboard.press("Tab")  # its comment
-            page.keyboard.type("Which customers, and what was at stake?")
-            page.get_by_label("Overall note on q7").focus()
-            page.keyboard.type("Finish the story.")
-            page.get_by_role("button", name="Save my review").focus()
-            page.keyboard.press("Enter")
-            expect(page).to_have_url(re.compile(rf"/sessions/{sid}/report$"))
-            review = page.locator("section.review").first
-            expect(review.get_by_role("heading")).to_contain_text("Coach review by Ana Ruiz")
-            row = review.locator('tr[data-dimension="situation"]')
-            expect(row).to_contain_text("4/5")  # the grader's score, kept
-            expect(row).to_contain_text("1/5")  # the coach's, beside it
-            expect(row).to_contain_text("Which customers, and what was at stake?")
-            expect(page.locator("section.review").nth(1)).to_contain_text("Finish the story.")
-        finally:
-            browser.close()
+    with offline_app_in_chromium(javascript=False) as (page, base, expect):
+        page.goto(f"{base}/sessions/{sid}/report")
+        page.get_by_role("link", name="Review this session as a coach").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Review this session as a coach")
+        page.get_by_label("Your name (shown with your review)").focus()
+        page.keyboard.type("Ana Ruiz")
+        page.keyboard.press("Tab")  # the first answer's Situation score
+        page.keyboard.type("1")
+        page.keyboard.press("Tab")  # its comment
+        page.keyboard.type("Which customers, and what was at stake?")
+        page.get_by_label("Overall note on q7").focus()
+        page.keyboard.type("Finish the story.")
+        page.get_by_role("button", name="Save my review").focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(rf"/sessions/{sid}/report$"))
+        review = page.locator("section.review").first
+        expect(review.get_by_role("heading")).to_contain_text("Coach review by Ana Ruiz")
+        row = review.locator('tr[data-dimension="situation"]')
+        expect(row).to_contain_text("4/5")  # the grader's score, kept
+        expect(row).to_contain_text("1/5")  # the coach's, beside it
+        expect(row).to_contain_text("Which customers, and what was at stake?")
+        expect(page.locator("section.review").nth(1)).to_contain_text("Finish the story.")
 
 
 def test_a_coach_again_adds_to_their_review_unless_the_form_holds_all_of_it(sid: str) -> None:

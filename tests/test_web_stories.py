@@ -6,12 +6,10 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-
 from interviewer.engine import stories as bank_store
 from interviewer.engine.store import Store
 from tests.story_helpers import build_history
-from tests.web_helpers import Browser
+from tests.web_helpers import Browser, offline_app_in_chromium
 
 
 def browser_with_history() -> tuple[Browser, Path]:
@@ -135,19 +133,8 @@ def test_a_new_candidate_sees_no_plan_and_an_empty_story_bank() -> None:
 def test_in_a_real_browser_with_the_keyboard_only() -> None:
     """Chromium, keyboard only: the menu's Stories link, a job pasted for coverage, then
     the start page's plan started with its button."""
-    from interviewer.core.settings import build_settings
-    from interviewer.web import WebConfig, create_app
-    from interviewer.web.live import chromium_path, launch_chromium, live_server
-
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
     build_history(Path(os.environ["INTERVIEWER_DB"]))
-    expect = sync_api.expect
-    app = create_app(WebConfig(settings=build_settings(grader="offline")))
-    with sync_api.sync_playwright() as pw, live_server(app) as base:
-        browser = launch_chromium(pw)
-        page = browser.new_page()
+    with offline_app_in_chromium() as (page, base, expect):
         page.goto(base + "/")
         page.get_by_role("link", name="Stories", exact=True).focus()
         page.keyboard.press("Enter")
@@ -165,4 +152,3 @@ def test_in_a_real_browser_with_the_keyboard_only() -> None:
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
         assert "q2" in page.url  # the plan's first question
-        browser.close()

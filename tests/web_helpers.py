@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from interviewer.core.settings import build_settings
@@ -60,3 +63,23 @@ class Browser:
 
     def answer(self, sid: str, qid: str, text: str, **kw: Any):
         return self.post(f"/sessions/{sid}/q/{qid}/answer", {"answer": text}, **kw)
+
+
+@contextmanager
+def offline_app_in_chromium(*, javascript: bool = True) -> Iterator[tuple[Any, str, Any]]:
+    """(page, base URL, ``expect``): the web app with the offline grader served on
+    loopback and a real Chromium page; the test is skipped when Playwright or Debian's
+    chromium is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from interviewer.web.live import chromium_path, launch_chromium, live_server
+
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+    app = create_app(WebConfig(settings=build_settings(grader="offline")))
+    with sync_api.sync_playwright() as pw, live_server(app) as base:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_context(java_script_enabled=javascript).new_page()
+            yield page, base, sync_api.expect
+        finally:
+            browser.close()
