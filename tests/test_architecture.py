@@ -42,6 +42,7 @@ FORBIDDEN = {  # same-level (or shell-to-shell) imports that would blur a bounda
     ("views", "engine"),
     ("engine", "voice"),
     ("views", "voice"),
+    ("views", "prep"),  # prep builds on views (averages); views never on prep
     ("debrief", "engine"),
     ("prep", "engine"),
     ("web", "batch"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from interviewer.core.records import AnswerRecord, GradeRecord, SessionRecord
-from interviewer.views.history import reused_stories, slope, trends
+from interviewer.prep.stories import reused_stories
+from interviewer.views.history import slope, trends
 from tests.cli_helpers import run_cli
 from tests.session_helpers import make_grade
 from tests.test_report import STRONG, make_session

@@ -73,7 +73,7 @@ def test_detection_runs_once_per_new_answer(db: Path) -> None:
 
 
 def test_history_notices_the_same_reuse_as_the_story_bank(db: Path) -> None:
-    from interviewer.views.history import reused_stories
+    from interviewer.prep.stories import reused_stories
 
     with Store.open(db) as store:
         sessions = store.list_sessions()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from interviewer.core.records import SessionRecord
 from interviewer.core.rubric import STAR_DIMENSIONS
 from interviewer.prep.next import Progress
-from interviewer.views.history import reused_stories, summarise, trends
+from interviewer.prep.stories import reused_stories
+from interviewer.views.history import summarise, trends
 from interviewer.views.report.model import LABELS
 
 

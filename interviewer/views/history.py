@@ -1,10 +1,9 @@
-"""Progress over weeks: per-session averages, the trend of each STAR part, reused stories.
+"""Progress over weeks: per-session averages and the trend of each STAR part.
 
 A trend is the least-squares slope of a dimension's session averages over the last
 ``WINDOW`` sessions: rising by ``SLOPE`` points a session or more is improving, falling as
-much is declining, anything else is stuck. A story is "reused" when two answers to
-different questions open with much the same situation: ``prep.stories`` decides that,
-the one place the story bank and the history share.
+much is declining, anything else is stuck. (Which answers reuse one story is
+``prep.stories``' concern, the one place the story bank and the history share.)
 """
 
 from __future__ import annotations
@@ -14,14 +13,13 @@ from typing import Protocol
 
 from interviewer.core.records import SessionRecord
 from interviewer.core.rubric import STAR_DIMENSIONS
-from interviewer.prep.stories import reused_stories
 from interviewer.views.report.model import History
 from interviewer.views.summary import SessionStats, session_stats
 
 WINDOW = 5
 SLOPE = 0.25
 
-__all__ = ["WINDOW", "history_points", "reused_stories", "slope", "summarise", "trends"]
+__all__ = ["WINDOW", "history_points", "slope", "summarise", "trends"]
 
 
 def summarise(session: SessionRecord, by: str = "grader") -> SessionStats:

@@ -176,7 +176,8 @@ def history_data(config: ServiceConfig, page: int = 1, by: str = "grader") -> di
     from interviewer.core.rubric import dimension_names
     from interviewer.engine.plan import latest_plan
     from interviewer.prep.next import plan_progress
-    from interviewer.views.history import history_points, reused_stories, summarise, trends
+    from interviewer.prep.stories import reused_stories
+    from interviewer.views.history import history_points, summarise, trends
     from interviewer.views.report.render import trend_chart
 
     by = by if by == "coach" else "grader"
