@@ -76,6 +76,8 @@ def test_a_debrief_is_stored_graded_and_reported_as_a_debrief(tmp_path: Path) ->
     assert (
         "## q3: Tell me about a time you had more to do than you could get done." in report.output
     )
+    # each question says which bank question it was matched to and graded on
+    assert "*Matched to general-behavioural q8 (similarity " in report.output
 
     history = run_cli("history")
     assert history.exit_code == 0, history.output
@@ -93,6 +95,7 @@ def test_an_unmatched_question_keeps_its_wording_in_the_report(tmp_path: Path) -
     assert "## q1: What is the most unusual thing you have fixed with a spreadsheet?" in (
         report.output
     )
+    assert "graded against the general behavioural rubric" in report.output
     regrade = run_cli("regrade", "last", "--all")  # the stored bank grades it again
     assert regrade.exit_code == 0, regrade.output
     assert "Graded 1 of 1" in regrade.output

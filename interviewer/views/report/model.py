@@ -110,6 +110,7 @@ class QuestionReport:
     grader: str = ""
     reviews: list[ReviewView] = field(default_factory=list)  # each coach's, beside the grade
     edited: bool = False  # imported, and its text changed after it was graded
+    graded_against: str = ""  # a debrief's question: the bank question it matched, or none
 
 
 @dataclass
@@ -243,6 +244,8 @@ def _question(view: QuestionView, bank: Bank) -> QuestionReport:
 
 def build_report(session: SessionRecord, bank: Bank, history: History | None = None) -> Report:
     questions = [_question(v, bank) for v in session.questions()]
+    if session.mode == "debrief":
+        _graded_against(session, questions)
     stats = Averages.of(v.grade for v in session.questions() if v.grade is not None)
     averages = {d: round(v, 2) for d, v in stats.star.items()}
     weakest = stats.weakest
@@ -260,6 +263,28 @@ def build_report(session: SessionRecord, bank: Bank, history: History | None = N
         mode=session.mode,
         origin=_origin(session, questions),
     )
+
+
+def _graded_against(session: SessionRecord, questions: list[QuestionReport]) -> None:
+    """For a debrief (engine/debrief.py records its reading in the session's options): say
+    of each question which bank question it was matched to, or that none was close
+    enough and the general behavioural rubric was used."""
+    found = (session.options.get("debrief") or {}).get("questions") or []
+    matches = {m.get("id"): m for m in found if isinstance(m, dict)}
+    for q in questions:
+        m = matches.get(q.question_id)
+        if m is None:
+            continue
+        if m.get("bank"):
+            similarity = m.get("similarity")
+            close = f" (similarity {similarity:.2f})" if isinstance(similarity, float) else ""
+            q.graded_against = (
+                f"Matched to {m['bank']} {m.get('question')}{close}: graded on its key themes."
+            )
+        else:
+            q.graded_against = (
+                "No bank question was close enough: graded against the general behavioural rubric."
+            )
 
 
 def _origin(session: SessionRecord, questions: list[QuestionReport]) -> str:
