@@ -65,23 +65,24 @@ def _root(
     """Mock interviews graded against a STAR rubric."""
 
 
-app.add_typer(banks_cmd.app, name="banks")
-app.command("import")(import_cmd.import_bank)
-app.add_typer(sessions_cmd.app, name="sessions")  # export/import of one session
-app.add_typer(stories_cmd.app, name="stories")
-app.command("next")(next_cmd.next_step)
-app.command("serve")(serve_cmd.serve)
+# in the order a candidate meets them in --help
 app.command("practice")(practice_cmd.practice)
 app.command("resume")(practice_cmd.resume)
-app.command("regrade")(practice_cmd.regrade)
-app.command("grade")(grade_cmd.grade)
-app.command("eval")(eval_cmd.eval_suite)
-app.command("report")(report_cmd.report)
 app.command("plan")(plan_cmd.plan)
+app.command("next")(next_cmd.next_step)
+app.add_typer(stories_cmd.app, name="stories")
+app.command("report")(report_cmd.report)
 app.command("history")(report_cmd.history)
 app.command("coach")(report_cmd.coach)
 app.command("debrief")(debrief_cmd.debrief)
+app.add_typer(sessions_cmd.app, name="sessions")  # export/import of one session
 app.command("review")(review_cmd.review)
+app.command("serve")(serve_cmd.serve)
+app.command("regrade")(practice_cmd.regrade)
+app.command("grade")(grade_cmd.grade)
+app.command("eval")(eval_cmd.eval_suite)
+app.add_typer(banks_cmd.app, name="banks")
+app.command("import")(import_cmd.import_bank)
 app.command("transcribe")(voice_cmd.transcribe)
 app.command("speak")(voice_cmd.speak)
 

@@ -35,8 +35,10 @@ def debrief(
         None, "--db", help="Session database (default: INTERVIEWER_DB or your data dir)."
     ),
 ) -> None:
-    """Debrief a real interview from its transcript: find the questions and your answers,
-    match each to a bank question (or the general rubric), store and grade them.
+    """Debrief a real interview from its transcript (WebVTT, SRT or labelled text).
+
+    Finds the questions and your answers, matches each to a bank question (or the general
+    behavioural rubric), then stores and grades them like a session.
 
     Exit codes: 0 every answer graded; 1 some could not be graded (they stay saved:
     `interviewer regrade SESSION`); 2 the file could not be read or held no questions.

@@ -30,8 +30,10 @@ def load_plan(db: Path | None, bank_dir: Path | None) -> Plan:
 
 
 def next_step(bank_dir: Path | None = BankDirOption, db: Path | None = DbOption) -> None:
-    """What to practise next and why: your weakest STAR part and key theme lately, questions
-    never answered, stories that need a number or a lesson. `practice --next` runs it."""
+    """What to practise next and why; `practice --next` runs it.
+
+    Your weakest STAR part and key theme lately, questions never answered, and stories
+    that need a number or a lesson."""
     from rich.markup import escape
 
     from interviewer.cli.stories import needs
