@@ -181,6 +181,7 @@ def job_tokens(text: str, vocab: Vocabulary) -> list[Token]:
 class Scorer:
     def __init__(self, job_text: str, config: MatchConfig, idf: dict[str, float]) -> None:
         self.vocab = vocabulary(config)
+        self._keys: dict[str, str] = {}  # phrase -> phrase_key: the same phrases recur
         self.config = config
         self.text = job_text
         self.tokens = job_tokens(job_text, self.vocab)
@@ -218,7 +219,10 @@ class Scorer:
 
     def phrase_key(self, phrase: str) -> str:
         """Phrases with the same stems are one reason ("ML" and "Machine Learning")."""
-        return " ".join(self.vocab.stems(phrase)) or _phrase_key(phrase)
+        key = self._keys.get(phrase)
+        if key is None:
+            key = self._keys[phrase] = " ".join(self.vocab.stems(phrase)) or _phrase_key(phrase)
+        return key
 
     def phrases(self, hits: list[tuple[float, int]]) -> list[tuple[float, str]]:
         """Matched job words joined into the phrases they sit in ("data quality")."""
