@@ -23,6 +23,27 @@ def test_a_before_and_after_is_one_metric_with_its_baseline() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Feature freshness went from 24 hours to under a minute.",
+        "The nightly job went from 9 hours down to an hour.",
+        "Onboarding went from three weeks to about a week.",
+    ],
+)
+def test_the_other_end_of_a_before_and_after_may_be_written_in_words(text: str) -> None:
+    [m] = extract_metrics(split_sentences(text), {0}, set())
+    assert m.baseline and m.outcome
+    assert m.value.endswith(("a minute", "an hour", "a week"))  # not the baseline alone
+
+
+def test_a_duration_in_words_without_a_from_is_no_run() -> None:
+    found = {
+        m.value for m in extract_metrics(split_sentences("It took 2 days to a week."), {0}, set())
+    }
+    assert "2 days to a week" not in found
+
+
+@pytest.mark.parametrize(
     ("text", "value", "measured"),
     [
         ("False positives dropped by 30% after the fix.", "30%", "False positives"),

@@ -158,6 +158,13 @@ def lowered(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
+# After "from <number>": the other end written as "a minute", "an hour" (no digit to find)
+_A_UNIT_AFTER = re.compile(
+    r"\s+(?:down |back |up )?to\s+(?:under |less than |about |around |just |within )?"
+    r"(?:a|an|one) (?:second|minute|hour|day|week|month|year)s?\b"
+)
+
+
 def number_runs(
     text: str, low: str, words: tuple[str, ...] = ()
 ) -> list[tuple[int, int, str, bool]]:
@@ -188,6 +195,10 @@ def number_runs(
         else:
             runs.append([m.start(), m.end(), 0])
         prev_end = m.end()
+    for run in runs:  # "from 24 hours to under a minute": "a minute" ends the run
+        tail = _A_UNIT_AFTER.match(low, run[1])
+        if tail and _FROM_BEFORE.search(low, max(0, run[0] - 20), run[0]):
+            run[1], run[2] = tail.end(), 1
     out = []
     for a, b, j in runs:
         while b > a and text[b - 1] in ",. ":  # "30, " and "40." end at the digits
