@@ -7,7 +7,9 @@ does. So a large batch grades the cross-check in a small process pool while its 
 in flight, and the reply waits for it only after the server answered.
 
 The pool is a speed-up, never a point of failure: a worker that dies (``BrokenProcessPool``)
-or any other fault in the pool falls back to grading in this process.
+or any other fault in the pool falls back to grading in this process. Workers start from
+a forkserver, so a script (not the ``interviewer`` command) that grades a wide batch must
+guard its entry point with ``if __name__ == "__main__":``, as with any multiprocessing.
 """
 
 from __future__ import annotations
