@@ -13,20 +13,7 @@ from interviewer.core.grade import Flag, Grade, compute_overall
 from interviewer.core.rubric import answer_target, build_rubric
 from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.offline.feedback import load_templates, templates_path
-
-STORY = (
-    "At a travel booking site I owned the hotel-ranking model, and one week bookings from "
-    "search fell sharply while customers complained about irrelevant results. I was on call, "
-    "so I had to find the cause and restore booking conversion before the holiday weekend. "
-    "I first ruled out the serving stack because every other model was healthy. Then I "
-    "compared the price feature between training and serving and found that a currency "
-    "conversion job had failed, so prices were read in cents. I patched the job, backfilled "
-    "the feature and replayed a day of searches to confirm the ranking matched. "
-    "Conversion went from 2.1% back to 3.4% within a day, which recovered about $30,000 of "
-    "weekly bookings, and I added a monitor on feature ranges that the team still uses. "
-    "I learned to check inputs before the model; since then I always add range checks to "
-    "every feature I ship."
-)
+from tests.long_inputs import STORY
 
 
 def grade(answer: str, qid: str = "q1", grader: OfflineGrader | None = None) -> Grade:
