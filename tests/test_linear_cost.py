@@ -107,9 +107,7 @@ def test_offline_grading_is_linear_in_the_answer_length(
     assert_linear(grade_fn, SHAPES[shape])
 
 
-@pytest.mark.parametrize(
-    "shape", ["injection", "injection-one-sentence", "dashes", "symbols"]
-)
+@pytest.mark.parametrize("shape", ["injection", "injection-one-sentence", "dashes", "symbols"])
 @pytest.mark.parametrize("fn", [mask_injection, strip_injection], ids=["mask", "strip"])
 def test_injection_masking_is_linear_in_the_answer_length(
     shape: str, fn: Callable[[str], str]
