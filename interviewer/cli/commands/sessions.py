@@ -28,11 +28,11 @@ def local_bank(bank_dir: Path | str | None) -> Any:
     """How export finds a session's bank here: by its reference, None when it is gone."""
 
     def find(bank_id: str, options: dict[str, Any]) -> Bank | None:
-        from interviewer.core.bank import get_bank
         from interviewer.core.errors import InterviewerError
+        from interviewer.service.banks import bank_of_options
 
         try:
-            return get_bank(options.get("bank", bank_id), bank_dir)
+            return bank_of_options(options, bank_id, bank_dir, paths=True)
         except InterviewerError:
             return None
 
