@@ -92,3 +92,9 @@ def test_business_and_technical_metrics_are_told_apart() -> None:
     found = extract_metrics(sents, {0, 1}, set())
     assert any(m.technical and not m.business for m in found if "71%" in m.value)
     assert any(m.business for m in found if m.value.startswith("$"))
+
+
+def test_what_a_customer_spent_with_us_is_an_outcome_what_i_spent_is_effort() -> None:
+    won_back = "She wrote to thank us and has spent about £1,200 with us since."
+    assert "£1,200" in outcomes(won_back)
+    assert outcomes("I spent 50 hours on the migration.") == {}

@@ -683,3 +683,32 @@ class TestSpokenOpeningsAndStrengths:
         assert "two engineers" not in impact[0]  # who was involved, not what changed
         roles = {m.value: m.role for m in g.quantified_results.metrics}
         assert roles.get("two engineers", "effort") != "outcome"
+
+
+class TestWorkplaceWordsOutsideEngineering:
+    PHARMACY = (
+        "In my second month as a pharmacy assistant I handed a customer the wrong strength of "
+        "her blood-pressure tablets, because two boxes with similar labels sat next to each "
+        "other on the shelf. It was my job to put it right before she took any and to stop it "
+        "from happening to anyone else. As soon as the pharmacist spotted the mismatch on the "
+        "label I phoned the customer immediately, apologised and drove the correct box to her "
+        "house that evening; she had not opened the wrong one. I told my manager the same day "
+        "and we reported it through the incident system. We changed the shelf layout so the "
+        "two strengths are a metre apart, and added a rule that the pharmacist reads the "
+        "strength aloud at handover of every prescription. In the following year the pharmacy "
+        "had no more dispensing errors of that kind. I learned to read the label against the "
+        "prescription twice, and I still do it for every box I hand over."
+    )
+
+    def test_telling_people_at_once_and_changing_the_process_show_ownership(self):
+        # "told my manager the same day", "reported it", "added a rule": the indicators'
+        # "tells the people affected", "acts quickly", "changes ... the process", in other words
+        g = grade(self.PHARMACY, "q2", "general-behavioural")
+        ownership = next(t for t in g.themes if t.theme == "ownership")
+        assert ownership.score == 4
+        assert any("told my manager" in e for e in ownership.evidence)
+
+    def test_the_same_words_in_a_two_line_answer_stay_capped(self):
+        g = grade("I made a mistake, told my boss at once and we changed the process.", "q2",
+                  "general-behavioural")  # fmt: skip
+        assert max(t.score for t in g.themes) <= 2
