@@ -22,6 +22,11 @@ def test_a_before_and_after_is_one_metric_with_its_baseline() -> None:
     assert "Latency" in m.measures
 
 
+def test_a_count_of_a_total_is_one_figure() -> None:
+    found = outcomes("We kept 6 of the 9 flagged accounts, and 8 out of 10 renewed.")
+    assert set(found) == {"6 of the 9", "8 out of 10"}  # not 6, 9, 8 and 10 apart
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -46,7 +46,8 @@ FRACTIONS = ("third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth
 _NUMBER_START = re.compile(r"[\d$€£][\w.,]*")
 _JOIN = re.compile(
     r"^\s*(?:to|->|→|-|–|down to|up to|back to|back up to|back down to|"
-    r"to under|to below|to over|to above|to about|to around|to just|out of)\s*$",
+    r"to under|to below|to over|to above|to about|to around|to just|out of|"
+    r"of|of the|of our|of all|of their|of its)\s*$",  # "8 of the 10": one figure, as "8 out of 10"
 )
 # "from 300 copies to 450": a unit word or two between the numbers, after a "from"
 _JOIN_UNIT = re.compile(
