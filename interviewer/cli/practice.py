@@ -10,21 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interviewer.cli.terminal import ScriptedFrontend, TerminalFrontend
 from interviewer.core.bank import Bank, Question, get_bank
-from interviewer.core.errors import NotFoundError
-from interviewer.core.grade import Grader
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.redaction import redact
 from interviewer.core.settings import Settings, build_settings
-from interviewer.engine.selection import select_questions
-from interviewer.engine.session import Interview, StopInterview, regrade
-from interviewer.engine.store import Store
-from interviewer.grading.factory import describe_grader, make_grader
-from interviewer.service.banks import session_bank
+from interviewer.grading.factory import describe_grader
+from interviewer.service.practice import Practice, Regraded, Run, Selection, StopInterview
 from interviewer.ui import console
 from interviewer.views.summary import plural
+
+if TYPE_CHECKING:
+    from interviewer.cli.voice_frontend import VoiceFrontend
 
 
 @dataclass
@@ -54,12 +53,11 @@ class PracticeOptions:
         return self.voice or bool(self.audio) or self.audio_dir is not None
 
 
-def _grader(
-    grader: str | None, model: str | None, bank_dir: Path | None
-) -> tuple[Settings, Grader]:
+def _settings(grader: str | None, model: str | None, bank_dir: Path | None) -> Settings:
+    """The settings for this run, and which grader they choose (said on stderr)."""
     settings = build_settings(grader=grader, model=model, bank_dir=bank_dir)
     console(stderr=True).print(f"[dim]Grading with {describe_grader(settings)}.[/dim]")
-    return settings, make_grader(settings)
+    return settings
 
 
 Coach = Callable[[Question, QuestionView], str]
@@ -87,7 +85,7 @@ def coach_with(settings: Settings) -> Coach:
 
 def start_practice(opts: PracticeOptions) -> None:
     """Start a new session and run it to the end (or until the person stops)."""
-    settings, grader = _grader(opts.grader, opts.model, opts.bank_dir)
+    settings = _settings(opts.grader, opts.model, opts.bank_dir)
     plan: dict[str, object] = {}
     if opts.job is not None:
         bank, opts.question_ids = _job_questions(opts, settings)
@@ -96,6 +94,7 @@ def start_practice(opts: PracticeOptions) -> None:
     else:
         bank = get_bank(opts.bank, settings.bank_dir)
     frontend: TerminalFrontend
+    voice: VoiceFrontend | None = None
     if opts.answers is not None:
         from interviewer.cli.answers_file import load_answers
 
@@ -107,8 +106,9 @@ def start_practice(opts: PracticeOptions) -> None:
     elif opts.spoken:
         from interviewer.cli.voice_frontend import VoiceFrontend
 
-        frontend = VoiceFrontend(feedback=opts.feedback, settings=settings, speak=opts.voice,
-                                 audio_dir=opts.audio_dir)  # fmt: skip
+        frontend = voice = VoiceFrontend(
+            feedback=opts.feedback, settings=settings, speak=opts.voice, audio_dir=opts.audio_dir
+        )
         ids = opts.question_ids
         among = None
         mode = "voice"
@@ -119,34 +119,26 @@ def start_practice(opts: PracticeOptions) -> None:
         ids = opts.question_ids
         among = None
         mode = "typed"
-    with Store.open(opts.db) as store:
-        counts = {q: n for (b, q), n in store.question_counts().items() if b == bank.id}
-        question_ids = select_questions(
-            bank,
-            ids=ids,
-            theme=opts.theme,
-            count=opts.random_n,
-            seed=opts.seed,
-            answered=counts,
-            among=among,
-        )
-        if opts.spoken:  # check the audio files before a session is created for them
+    selection = Selection(
+        ids=ids, theme=opts.theme, count=opts.random_n, seed=opts.seed, among=among
+    )
+    with Practice.open(settings, opts.db) as practice:
+        question_ids = practice.choose(bank, selection)
+        if voice is not None:  # check the audio files before a session is created for them
             from interviewer.voice.answers import audio_map
 
-            frontend.audio_root = store.path.parent / "audio"  # type: ignore[attr-defined]
-            frontend.files = audio_map(opts.audio or [], question_ids)  # type: ignore[attr-defined]
-        engine = Interview.start(
-            store,
+            voice.audio_root = practice.audio_root
+            voice.files = audio_map(opts.audio or [], question_ids)
+        run = practice.start(
             bank,
             question_ids,
-            grader,
+            bank_ref=opts.bank,
             mode=mode,
             feedback=opts.feedback,  # type: ignore[arg-type]
             follow_ups=opts.follow_ups,
-            options={"bank": opts.bank or bank.id, **({"plan": plan} if plan else {})},
-            max_answer_chars=settings.max_answer_chars,
+            plan=plan,
         )
-        _run(engine, frontend, opts.report)
+        _run(practice, run, frontend, opts.report)
 
 
 def _job_questions(opts: PracticeOptions, settings: Settings) -> tuple[Bank, list[str]]:
@@ -204,50 +196,38 @@ def resume_practice(
     db: Path | None = None,
 ) -> None:
     """Continue a session where it stopped: answered questions are not asked again."""
-    settings, grader_obj = _grader(grader, model, bank_dir)
-    with Store.open(db) as store:
-        record = store.get_session(session) if session else store.latest_unfinished()
-        if record is None:
-            raise NotFoundError("no unfinished session to resume: start one with `practice`")
-        if record.finished and not record.pending():
-            raise NotFoundError(f"session {record.id} is already finished and fully graded")
+    settings = _settings(grader, model, bank_dir)
+    with Practice.open(settings, db) as practice:
+        record = practice.resumable(session)
         if record.finished:
             console().print(
                 f"Session {record.id} is finished, but "
                 f"{plural(len(record.pending()), 'answer is', 'answers are')} not graded yet: "
                 "grading them now."
             )
-            _regrade_and_report(store, record.id, settings, grader_obj, everything=False)
+            _print_regraded(practice.regrade(record.id))
             return
-        options = store.session_options(record.id)
-        bank = session_bank(store, record, settings.bank_dir, paths=True)
-        engine = Interview(
-            store,
-            bank,
-            record.id,
-            grader_obj,
-            feedback=options.get("feedback", "now"),
-            follow_ups=int(options.get("follow_ups", 1)),
-            max_answer_chars=settings.max_answer_chars,
-        )
-        _run(engine, TerminalFrontend(editor=editor, feedback=engine.feedback))
+        run = practice.resume(record)
+        _run(practice, run, TerminalFrontend(editor=editor, feedback=run.feedback))
 
 
-def _run(engine: Interview, frontend: TerminalFrontend, report: str | None = "html") -> None:
+def _run(
+    practice: Practice, run: Run, frontend: TerminalFrontend, report: str | None = "html"
+) -> None:
     out = console()
     try:
-        session = engine.run(frontend)
+        session = run.run(frontend)
     except (StopInterview, KeyboardInterrupt) as stop:
         out.print(
             f"\n[yellow]Interview paused.[/yellow] Your answers are saved in session "
-            f"{engine.session_id}; continue with `interviewer resume {engine.session_id}`."
+            f"{run.session_id}; continue with `interviewer resume {run.session_id}`."
         )
         if isinstance(stop, KeyboardInterrupt) or stop.reason == "interrupted":
             raise SystemExit(130) from None
         return
-    out.print(f"\nSession {session.id} saved to {engine.store.path}.")
+    out.print(f"\nSession {session.id} saved to {practice.path}.")
     if report:
-        path = write_session_report(engine, session, report)
+        path = _write_report(practice, session.id, report)
         if path is not None:
             out.print(f"Report: {path}")
     _fail_if_pending(session)
@@ -265,27 +245,16 @@ def _fail_if_pending(session: SessionRecord) -> None:
         )
 
 
-def write_session_report(engine: Interview, session: SessionRecord, fmt: str) -> Path | None:
-    """Write the session report next to the database, if the reports module is installed."""
-    import importlib.util
-
-    if importlib.util.find_spec("interviewer.views.report") is None:
-        return None  # reports are optional: the interview itself is complete
-    path = engine.store.path.parent / "reports" / f"{session.id}.{fmt}"
+def _write_report(practice: Practice, sid: str, fmt: str) -> Path | None:
+    """The session's report file; a problem with it is said but does not hide the save."""
     try:
-        from interviewer.views.history import history_points
-        from interviewer.views.report import write_report
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        trend = history_points(engine.store.list_sessions(), session.id)
-        write_report(session, engine.bank, fmt, path, trend)
+        return practice.write_report(sid, fmt)
     except Exception as exc:  # the session is saved; a report problem must not hide that
         console().print(
             f"[yellow]Could not write the report[/yellow] ({type(exc).__name__}: {exc}); "
-            f"try `interviewer report {session.id}` later."
+            f"try `interviewer report {sid}` later."
         )
         return None
-    return path
 
 
 def regrade_session(
@@ -298,49 +267,33 @@ def regrade_session(
     db: Path | None = None,
 ) -> None:
     """Grade what is ungraded (or everything); old grades stay, the newest is shown."""
-    settings, grader_obj = _grader(grader, model, bank_dir)
-    with Store.open(db) as store:
-        record = store.get_session(session)
-        _regrade_and_report(store, record.id, settings, grader_obj, everything=everything)
+    settings = _settings(grader, model, bank_dir)
+    with Practice.open(settings, db) as practice:
+        _print_regraded(practice.regrade(session, everything=everything))
 
 
-def _regrade_and_report(
-    store: Store, sid: str, settings: Settings, grader: Grader, *, everything: bool
-) -> None:
-    """Transcribe saved audio, grade the pending answers (or all), print a line each.
-
-    Raises GradingError (exit 1) when any answer could still not be graded.
-    """
+def _print_regraded(done: Regraded) -> None:
+    """A line per answer graded; GradingError (exit 1) when any could still not be graded."""
     from rich.markup import escape
 
     out = console()
-    record = store.get_session(sid)
-    bank = session_bank(store, record, settings.bank_dir, paths=True)
-    if any(a.status == "untranscribed" for a in record.answers):
-        from interviewer.voice.answers import transcribe_pending
-
-        heard = transcribe_pending(store, record.id, settings)
-        out.print(f"Transcribed {plural(heard, 'saved recording')}.")
-    results = regrade(
-        store,
-        bank,
-        record.id,
-        grader,
-        everything=everything,
-        max_answer_chars=settings.max_answer_chars,
-    )
-    if not results:
-        out.print(f"Nothing to grade in session {record.id} (use --all to grade again).")
+    if done.transcribed is not None:
+        out.print(f"Transcribed {plural(done.transcribed, 'saved recording')}.")
+    if not done.graded:
+        out.print(f"Nothing to grade in session {done.session_id} (use --all to grade again).")
         return
-    failed = 0
-    for view, grade, error in results:
-        if grade is None:
-            failed += 1
-            out.print(f"  {view.question_id:<5} [red]failed[/red]: {escape(redact(error or ''))}")
+    for row in done.graded:
+        if row.overall is None:
+            out.print(
+                f"  {row.question_id:<5} [red]failed[/red]: {escape(redact(row.error or ''))}"
+            )
         else:
-            out.print(f"  {view.question_id:<5} overall {grade.overall:>3}/100")
-    out.print(f"Graded {len(results) - failed} of {len(results)} in session {record.id}.")
-    if failed:
+            out.print(f"  {row.question_id:<5} overall {row.overall:>3}/100")
+    out.print(
+        f"Graded {len(done.graded) - done.failed} of {len(done.graded)} "
+        f"in session {done.session_id}."
+    )
+    if done.failed:
         from interviewer.core.errors import GradingError
 
-        raise GradingError(f"{plural(failed, 'answer')} could not be graded; they stay saved")
+        raise GradingError(f"{plural(done.failed, 'answer')} could not be graded; they stay saved")

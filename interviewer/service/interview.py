@@ -29,7 +29,7 @@ from interviewer.core.errors import (
 from interviewer.core.grade import Grade, Grader
 from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.rubric import Rubric
-from interviewer.core.settings import Settings
+from interviewer.core.settings import DEFAULT_MAX_ANSWER_CHARS, Settings
 from interviewer.service.banks import bank_by_id
 from interviewer.service.banks import session_bank as stored_bank
 
@@ -135,15 +135,32 @@ class _LazyGrader:
 
 
 def engine_for(store: Store, config: ServiceConfig, session: SessionRecord) -> Interview:
+    return stored_engine(
+        store, session, session_bank(config, store, session), _LazyGrader(config, session.grader)
+    )
+
+
+def stored_engine(
+    store: Store,
+    session: SessionRecord,
+    bank: Bank,
+    grader: Grader,
+    *,
+    max_answer_chars: int = DEFAULT_MAX_ANSWER_CHARS,
+) -> Interview:
+    """The engine of a stored session, with the feedback and follow-ups it was started
+    with (the web app's answers and the command line's ``resume`` both continue it so)."""
     from interviewer.engine.session import Interview
 
     options = store.session_options(session.id)
     return Interview(
         store,
-        session_bank(config, store, session),
+        bank,
         session.id,
-        _LazyGrader(config, session.grader),
+        grader,
+        feedback=options.get("feedback", "now"),
         follow_ups=int(options.get("follow_ups", DEFAULT_FOLLOW_UPS)),
+        max_answer_chars=max_answer_chars,
     )
 
 
