@@ -102,6 +102,33 @@ def test_imports_only_go_down(path: Path) -> None:
     assert not wrong, "\n".join(wrong)
 
 
+# shells whose use cases go through the service: no engine module (the session, the
+# selection, the store) is theirs to wire; the service re-exports the frontend's types
+THROUGH_SERVICE = ("cli/practice.py", "cli/commands/practice.py")
+
+
+def _uses_the_engine(path: Path) -> list[str]:
+    return [
+        f"{path.name}:{line} imports {module}"
+        for line, module in _imports(path)
+        if module == "interviewer.engine" or module.startswith("interviewer.engine.")
+    ]
+
+
+@pytest.mark.parametrize("name", THROUGH_SERVICE)
+def test_the_practice_shell_goes_through_the_service(name: str) -> None:
+    wrong = _uses_the_engine(PACKAGE / name)
+    assert not wrong, "call interviewer.service.practice instead:\n" + "\n".join(wrong)
+
+
+def test_the_service_rule_catches_an_engine_import(tmp_path: Path) -> None:
+    bad = tmp_path / "practice.py"
+    bad.write_text(
+        "from interviewer.engine.store import Store\nfrom interviewer.engine import selection\n"
+    )
+    assert len(_uses_the_engine(bad)) == 2
+
+
 def test_the_check_catches_an_upward_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from interviewer.web import service\n")
