@@ -3,6 +3,8 @@ frontend, stop, resume with the session's own options, regrade, write the report
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -28,10 +30,10 @@ PROBE_REPLY = "The export recovered 1,200 rows and nobody had to re-send an invo
 
 
 class Script:
-    """A frontend that answers from a list (an exception is raised, None skips) and
-    records what the person would have seen."""
+    """A frontend that answers from a list (text; an AnswerInput as it is; an exception is
+    raised; None skips) and records what the person would have seen."""
 
-    def __init__(self, *answers: str | BaseException | None) -> None:
+    def __init__(self, *answers: str | AnswerInput | BaseException | None) -> None:
         self.answers = list(answers)
         self.asked: list[tuple[str, bool]] = []  # (question id, is a follow-up)
         self.saved: list[str] = []
@@ -49,6 +51,8 @@ class Script:
         nxt = self.answers.pop(0)
         if isinstance(nxt, BaseException):
             raise nxt
+        if isinstance(nxt, AnswerInput):
+            return nxt
         return None if nxt is None else AnswerInput(nxt, elapsed_seconds=40.0)
 
     def answer_saved(self, question, answer, follow_up) -> None:
@@ -213,3 +217,25 @@ class TestReport:
         assert f"Report: {written}" in result.output.replace("\n", "")
         printed = run_cli("report", sid, "--format", "json", "--db", str(db))
         assert written.read_text(encoding="utf-8") == printed.stdout
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng not installed")
+def test_regrade_transcribes_a_saved_recording_first(tmp_path, db, monkeypatch, httpx2_mock):
+    from tests.llm_helpers import BASE_URL, FAKE_KEY
+
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    monkeypatch.setenv("INTERVIEWER_MAX_RETRIES", "0")
+    recording = tmp_path / "q1.wav"
+    subprocess.run(["espeak-ng", "-w", str(recording), STRONG], check=True)
+    route = httpx2_mock.post(f"{BASE_URL}/audio/transcriptions").respond(200, json={"text": STRONG})
+    settings = build_settings(grader="offline")
+    heard_later = AnswerInput("", audio_path=str(recording), status="untranscribed")
+    with Practice.open(settings, db) as practice:
+        session = _start(practice, ["q1"], follow_ups=0).run(Script(heard_later))
+        assert [a.status for a in session.answers] == ["untranscribed"]
+        done = practice.regrade(session.id)
+        [view] = practice.store.get_session(session.id).questions()
+    assert route.call_count == 1 and done.transcribed == 1
+    assert [g.question_id for g in done.graded] == ["q1"] and done.failed == 0
+    assert view.answer.text == STRONG and view.grade is not None
