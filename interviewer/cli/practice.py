@@ -1,24 +1,31 @@
-"""Wire a practice run together: settings, bank, store, grader and the terminal frontend.
+"""The terminal side of a practice run: which frontend (typed, scripted, spoken), what is
+printed, and the exit codes. ``service.practice`` does the rest (questions, the session,
+resume, regrade, the report file), the same for every shell.
 
-Kept apart from the CLI so the command functions stay thin and this is testable. Ctrl-C,
-``/quit`` or the end of input stop the interview with every answer already saved, and
-print how to resume.
+Ctrl-C, ``/quit`` or the end of input stop the interview with every answer already saved,
+and print how to resume.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interviewer.cli.terminal import ScriptedFrontend, TerminalFrontend
-from interviewer.core.bank import Bank, Question, get_bank
-from interviewer.core.records import QuestionView, SessionRecord
+from interviewer.core.bank import Bank, get_bank
+from interviewer.core.records import SessionRecord
 from interviewer.core.redaction import redact
 from interviewer.core.settings import Settings, build_settings
 from interviewer.grading.factory import describe_grader
-from interviewer.service.practice import Practice, Regraded, Run, Selection, StopInterview
+from interviewer.service.practice import (
+    Practice,
+    Regraded,
+    Run,
+    Selection,
+    StopInterview,
+    coach_with,
+)
 from interviewer.ui import console
 from interviewer.views.summary import plural
 
@@ -58,29 +65,6 @@ def _settings(grader: str | None, model: str | None, bank_dir: Path | None) -> S
     settings = build_settings(grader=grader, model=model, bank_dir=bank_dir)
     console(stderr=True).print(f"[dim]Grading with {describe_grader(settings)}.[/dim]")
     return settings
-
-
-Coach = Callable[[Question, QuestionView], str]
-
-
-def coach_with(settings: Settings) -> Coach:
-    """The "/coach" action for the terminal: an LLM rewrite when an LLM is configured,
-    else the answer's own sentences in STAR order with placeholders for missing parts."""
-    if not settings.llm_configured:
-
-        def own_sentences(question: Question, view: QuestionView) -> str:
-            from interviewer.views.restructure import restructure
-
-            return restructure(view.full_text).text(labels=True)
-
-        return own_sentences
-
-    def coach(question: Question, view: QuestionView) -> str:
-        from interviewer.grading.coach import coach_answer
-
-        return coach_answer(question, view.full_text, view.grade, settings)
-
-    return coach
 
 
 def start_practice(opts: PracticeOptions) -> None:

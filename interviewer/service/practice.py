@@ -11,16 +11,16 @@ text as ``interviewer report``) - happens here, once. ``AnswerInput``, ``Fronten
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from interviewer.core.bank import Bank
+from interviewer.core.bank import Bank, Question
 from interviewer.core.errors import NotFoundError
 from interviewer.core.grade import Grader
-from interviewer.core.records import SessionRecord
+from interviewer.core.records import QuestionView, SessionRecord
 from interviewer.core.settings import Settings
 from interviewer.engine.session import AnswerInput, Feedback, Frontend, Interview, StopInterview
 from interviewer.engine.store import Store
@@ -29,6 +29,7 @@ from interviewer.service.interview import stored_engine
 
 __all__ = [
     "AnswerInput",
+    "Coach",
     "Frontend",
     "Graded",
     "Practice",
@@ -36,7 +37,31 @@ __all__ = [
     "Run",
     "Selection",
     "StopInterview",
+    "coach_with",
 ]
+
+
+Coach = Callable[[Question, QuestionView], str]
+
+
+def coach_with(settings: Settings) -> Coach:
+    """The "/coach" action of a practice run: an LLM rewrite when an LLM is configured,
+    else the answer's own sentences in STAR order with placeholders for missing parts."""
+    if not settings.llm_configured:
+
+        def own_sentences(question: Question, view: QuestionView) -> str:
+            from interviewer.views.restructure import restructure
+
+            return restructure(view.full_text).text(labels=True)
+
+        return own_sentences
+
+    def coach(question: Question, view: QuestionView) -> str:
+        from interviewer.grading.coach import coach_answer
+
+        return coach_answer(question, view.full_text, view.grade, settings)
+
+    return coach
 
 
 @dataclass(frozen=True)
