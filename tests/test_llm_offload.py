@@ -1,5 +1,5 @@
-"""A wide batch grades the offline cross-check in a worker process: same grade, and a dead
-worker never fails a row (interviewer/grading/llm/offload.py)."""
+"""A wide batch works out the offline cross-check in a worker process: the same check, and
+a dead worker never fails a row (interviewer/grading/llm/offload.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import signal
 
 from interviewer.core.grade import Flag, Grade
+from interviewer.grading.llm.crosscheck import AnswerCheck, check_answer
 from interviewer.grading.llm.offload import CrosscheckPool, worth_offloading
 from interviewer.grading.offline import OfflineGrader
 from tests.llm_helpers import (
@@ -38,44 +39,82 @@ class TestWhenToOffload:
 
 
 class TestThePool:
-    def test_a_worker_grades_exactly_as_this_process_does(self):
+    def test_a_worker_checks_exactly_as_this_process_does(self):
         question, rubric = question_and_rubric("q1")
         local = OfflineGrader()
         pool = CrosscheckPool(local, workers=1)
-        try:
 
-            async def both() -> list[Grade]:
-                futures = [pool.submit(question, rubric, a) for a in (ANSWER, SHORT)]
+        async def both() -> list[AnswerCheck]:
+            try:
+                futures = [await pool.start(question, rubric, a) for a in (ANSWER, SHORT)]
+                assert all(f is not None for f in futures)  # sent to the worker
                 return [
                     await pool.result(f, question, rubric, a)
                     for f, a in zip(futures, (ANSWER, SHORT), strict=True)
                 ]
+            finally:
+                pool.close()
 
-            remote = asyncio.run(both())
-        finally:
-            pool.close()
+        remote = asyncio.run(both())
         assert not pool.broken
-        assert [g.model_dump() for g in remote] == [
-            local.grade(question, rubric, a).model_dump() for a in (ANSWER, SHORT)
-        ]
+        assert remote == [check_answer(local, question, rubric, a) for a in (ANSWER, SHORT)]
+        assert Flag.TOO_SHORT in remote[1].flags  # a real check, not an empty record
 
-    def test_a_killed_worker_falls_back_to_grading_here(self):
+    def test_many_checks_at_once_all_go_to_the_workers(self):
+        """A batch starts 100 requests at once: none of them may find the pool half-built."""
+        question, rubric = question_and_rubric("q1")
+        pool = CrosscheckPool(OfflineGrader(), workers=2)
+        answers = [f"{ANSWER} (case {i})" for i in range(40)]
+
+        async def at_once() -> list[object]:
+            try:
+                return list(
+                    await asyncio.gather(*(pool.start(question, rubric, a) for a in answers))
+                )
+            finally:
+                pool.close()
+
+        futures = asyncio.run(at_once())
+        assert None not in futures and not pool.broken
+
+    def test_a_killed_worker_falls_back_to_checking_here(self):
         question, rubric = question_and_rubric("q1")
         local = OfflineGrader()
         pool = CrosscheckPool(local, workers=1)
+
+        async def kill_then_check() -> tuple[AnswerCheck, object]:
+            try:
+                first = await pool.start(question, rubric, ANSWER)
+                await pool.result(first, question, rubric, ANSWER)  # the worker is up
+                for pid in pool.pids:
+                    os.kill(pid, signal.SIGKILL)
+                future = await pool.start(question, rubric, SHORT)  # may still be taken
+                check = await pool.result(future, question, rubric, SHORT)
+                later = await pool.start(question, rubric, ANSWER)  # not used again
+                return check, later
+            finally:
+                pool.close()
+
+        check, later = asyncio.run(kill_then_check())
+        assert pool.broken and later is None
+        assert check == check_answer(local, question, rubric, SHORT)
+
+    def test_a_new_event_loop_gets_new_workers(self):
+        question, rubric = question_and_rubric("q1")
+        local = OfflineGrader()
+        pool = CrosscheckPool(local, workers=1)
+
+        async def one() -> tuple[AnswerCheck, list[int]]:
+            future = await pool.start(question, rubric, ANSWER)
+            return await pool.result(future, question, rubric, ANSWER), pool.pids
+
         try:
-            first = pool.submit(question, rubric, ANSWER)
-            asyncio.run(pool.result(first, question, rubric, ANSWER))  # the worker is up
-            # the executor's own table of its worker processes (no public API lists them)
-            for pid in list(pool._executor()._processes):  # type: ignore[attr-defined]
-                os.kill(pid, signal.SIGKILL)
-            future = pool.submit(question, rubric, SHORT)
-            grade = asyncio.run(pool.result(future, question, rubric, SHORT))
-            later = pool.submit(question, rubric, ANSWER)  # a broken pool is not used again
+            first, first_pids = asyncio.run(one())
+            second, second_pids = asyncio.run(one())
         finally:
             pool.close()
-        assert pool.broken and later is None
-        assert grade.model_dump() == local.grade(question, rubric, SHORT).model_dump()
+        assert first == second and not pool.broken
+        assert first_pids != second_pids
 
 
 class TestAWideBatch:

@@ -19,10 +19,15 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from string import Template
+from typing import TYPE_CHECKING
 
 from interviewer.core.grade import Flag
-from interviewer.core.rubric import STAR_DIMENSIONS, answer_target, dimension_names
+from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, answer_target, dimension_names
 from interviewer.grading.llm import verify
+
+if TYPE_CHECKING:
+    from interviewer.core.bank import Question
+    from interviewer.grading.offline import OfflineGrader
 
 EVERY = None  # every dimension: the six STAR parts and the key themes
 
@@ -73,6 +78,40 @@ UNPROVEN = frozenset(c.flag for c in CAPS if not c.proven)
 LANGUAGE_NEUTRAL = frozenset({Flag.PROMPT_INJECTION})
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """The deterministic side of one LLM grade, worked out once per answer: the offline
+    grader's flags and STAR scores, whether it can read the answer, what its checks
+    establish, and the answer as quotes are compared (``verify.normalise``).
+
+    It depends on the answer and rubric only, never on the model's reply, so a wide batch
+    computes it in a worker process while the request is in flight (``offload.py``); it
+    is small, so it crosses processes cheaply (a whole Grade took longer to unpickle).
+    """
+
+    flags: frozenset[Flag]
+    star_scores: dict[str, int]
+    readable: bool
+    established: frozenset[Flag]
+    haystack: str
+
+
+def check_answer(
+    grader: OfflineGrader, question: Question, rubric: Rubric, answer: str
+) -> AnswerCheck:
+    """Grade the answer offline and read off everything the LLM grade is checked against."""
+    offline = grader.grade(question, rubric, answer)
+    scores = offline.scores()
+    readable = offline_reads(offline.flags, answer)
+    return AnswerCheck(
+        flags=frozenset(offline.flags),
+        star_scores={d: scores[d] for d in STAR_DIMENSIONS},
+        readable=readable,
+        established=frozenset(established(offline.flags, answer, readable)),
+        haystack=verify.normalise(answer),
+    )
 
 
 def offline_reads(offline_flags: Collection[Flag], answer: str) -> bool:

@@ -32,6 +32,7 @@ from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
 from interviewer.core.settings import Settings
 from interviewer.grading.llm import crosscheck, render, replies, verify
 from interviewer.grading.llm.chat import RateLimited, Request, apost_chat, post_chat
+from interviewer.grading.llm.crosscheck import AnswerCheck
 from interviewer.grading.llm.offload import CrosscheckPool, worth_offloading
 from interviewer.grading.llm.replies import ServerCapabilities
 from interviewer.grading.llm.retry import AsyncSleep, Sleep
@@ -39,7 +40,7 @@ from interviewer.grading.llm.schema import GradeReply, rubric_theme_ids, schema_
 from interviewer.grading.llm.templates import prompt_hash
 
 GRADER_VERSION = "1.2"  # 1.2: the offline cross-check caps (crosscheck.CAPS)
-POOL_SIZE = 16  # connections per async client (see ``_pick_async_client``)
+POOL_SIZE = 8  # connections per async client (see ``_pick_async_client``)
 Conversation = Generator[Request, Any, Grade]
 # Deterministic flags the offline grader computes that an LLM grade carries too: the ones
 # that cap scores (``crosscheck.CAPS``) and two that only inform.
@@ -148,8 +149,8 @@ class LLMGrader:
         answer is CPU work: in a wide batch the offline cross-check runs in a worker process
         while the request is in flight; otherwise the step runs in a thread."""
         pool = self._pool_for_crosscheck()
-        future = pool.submit(question, rubric, answer) if pool else None
-        checked: list[Grade] = []  # the cross-check, once the reply is in
+        future = await pool.start(question, rubric, answer) if pool else None
+        checked: list[AnswerCheck] = []  # the cross-check, once the reply is in
         conversation = self.conversation(
             question, rubric, answer, offline=(lambda: checked[0]) if pool else None
         )
@@ -211,13 +212,13 @@ class LLMGrader:
         question: Question,
         rubric: Rubric,
         answer: str,
-        offline: Callable[[], Grade] | None = None,
+        offline: Callable[[], AnswerCheck] | None = None,
     ) -> Conversation:
         """Yield requests, receive completions (or BadRequestError); return the Grade.
 
         What the server is found to lack is reported to ``self.capabilities`` (for later
         calls) and kept in this call's own variables; nothing here is shared mid-call.
-        ``offline()``, when given, returns the cross-check grade computed elsewhere.
+        ``offline()``, when given, returns the cross-check computed elsewhere.
         """
         started = time.perf_counter()
         usage = Usage()
@@ -274,8 +275,11 @@ class LLMGrader:
                 ]
                 continue
             latency = (time.perf_counter() - started) * 1000
-            cross = offline() if offline else self.offline.grade(question, rubric, answer)
-            return self.to_grade(parsed, question, rubric, answer, reply, usage, latency, cross)
+            if offline is not None:
+                check = offline()
+            else:
+                check = crosscheck.check_answer(self.offline, question, rubric, answer)
+            return self.to_grade(parsed, question, rubric, answer, reply, usage, latency, check)
 
     def _request(
         self,
@@ -310,26 +314,24 @@ class LLMGrader:
         completion: Any,
         usage: Usage,
         latency_ms: float,
-        offline: Grade,
+        check: crosscheck.AnswerCheck,
     ) -> Grade:
         """Verify the reply against the answer and build the Grade (overall in code);
-        ``offline`` is the offline grader's grade of the same answer, the cross-check."""
-        checked = verify.verify_quotes(reply, answer)
+        ``check`` is what the offline grader's reading of the same answer establishes."""
+        checked = verify.verify_quotes(reply, check.haystack)
         theme_ids = [d.id for d in rubric.themes]
         given = {t.theme: t for t in reply.themes if t.theme in theme_ids}
         raw = {d: getattr(reply, d).score for d in STAR_DIMENSIONS}
         raw.update({t: given[t].score if t in given else 0 for t in theme_ids})
         # the offline cross-check scans for injection too: one scan serves both. What its
         # deterministic checks establish caps the parts they concern (crosscheck.CAPS).
-        readable = crosscheck.offline_reads(offline.flags, answer)
-        established = crosscheck.established(offline.flags, answer, readable)
         scores, flags = verify.cap_unsupported(raw, checked.evidence)
-        capped = crosscheck.apply_caps(scores, established, answer)
+        capped = crosscheck.apply_caps(scores, check.established, answer)
         scores = capped.scores
-        flags |= established & SHARED_FLAGS
+        flags |= check.established & SHARED_FLAGS
         if reply.off_topic:
             flags.add(Flag.OFF_TOPIC)
-        if readable and verify.disagreement(scores, offline):
+        if check.readable and verify.disagreement(scores, check.star_scores):
             flags.add(Flag.GRADER_DISAGREEMENT)
         if checked.removed and not any(checked.evidence.values()):
             flags.add(Flag.INSUFFICIENT_EVIDENCE)
@@ -348,11 +350,10 @@ class LLMGrader:
                 "feedback": feedback(name, part.reasoning),
             }
 
-        haystack = verify.normalise(answer)
         metrics = [
             Metric(value=m.value, measures=m.measures)
             for m in reply.quantified_results.metrics
-            if verify.contains(haystack, verify.normalise(m.value))
+            if verify.contains(check.haystack, verify.normalise(m.value))
         ]
         meta = GradeMeta(
             grader="llm",

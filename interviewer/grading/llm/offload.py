@@ -1,47 +1,52 @@
-"""The offline cross-check of a busy batch, graded in a worker process.
+"""The offline cross-check of a busy batch, worked out in a worker process.
 
-Every LLM grade is checked against the offline grader (``crosscheck.py``), about 1 ms of
-CPU for a 300-word answer. At a concurrency of 100 that work alone kept the event loop busy
-enough to stretch every request's round trip; threads do not help (the GIL), a second core
-does. So a large batch grades the cross-check in a small process pool while its request is
-in flight, and the reply waits for it only after the server answered.
+Every LLM grade is checked against the offline grader's reading of the answer
+(``crosscheck.AnswerCheck``), about 1 ms of CPU for a 300-word answer. At a concurrency of
+100 that work alone kept the event loop busy enough to stretch every request's round trip;
+threads do not help (the GIL), a second core does. So a wide batch sends each answer to a
+worker process when its request goes out, and the reply waits for the check only after
+the server has answered.
 
-The pool is a speed-up, never a point of failure: a worker that dies (``BrokenProcessPool``)
-or any other fault in the pool falls back to grading in this process. Workers start from
-a forkserver, so a script (not the ``interviewer`` command) that grades a wide batch must
+The channel is two pipes per worker driven by the event loop itself (asyncio pipe
+transports, the framing of ``multiprocessing.Connection``), not a ``ProcessPoolExecutor``:
+the executor's manager and feeder threads cost about 0.45 ms of this process's CPU per
+answer and fought the event loop for the GIL (measured with ``benchmarks/bench_batch.py
+--large``). A question and rubric go to a worker once; after that a job is an id, a token
+and the answer.
+
+The pool is a speed-up, never a point of failure: a worker that dies, a pipe that breaks
+or a check that raises falls back to the same check in this process. Workers start from a
+forkserver, so a script (not the ``interviewer`` command) that grades a wide batch must
 guard its entry point with ``if __name__ == "__main__":``, as with any multiprocessing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING
+import pickle
+import struct
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from interviewer.grading.llm.crosscheck import AnswerCheck, check_answer
 
 if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
     from interviewer.core.bank import Question
-    from interviewer.core.grade import Grade
     from interviewer.core.rubric import Rubric
     from interviewer.grading.offline import OfflineGrader
 
-# Below this concurrency the loop has time to spare and a pool's start-up (~0.3 s to import
-# the offline grader in the worker) would not pay back.
+# Below this concurrency the loop has time to spare and a worker's start-up (~0.3 s to
+# import the offline grader) would not pay back.
 MIN_CONCURRENCY = 32
 MAX_WORKERS = 4
+_HEADER = struct.Struct("!i")  # multiprocessing.Connection's frame header (a length)
 
-_worker_grader: OfflineGrader | None = None
-
-
-def _grade_in_worker(question: Question, rubric: Rubric, answer: str) -> Grade:
-    """Runs in the worker: one offline grader per process, built on first use."""
-    global _worker_grader
-    if _worker_grader is None:
-        from interviewer.grading.offline import OfflineGrader
-
-        _worker_grader = OfflineGrader()
-    return _worker_grader.grade(question, rubric, answer)
+Pending: TypeAlias = "asyncio.Future[AnswerCheck | None]"
 
 
 def worth_offloading(concurrency: int, cpus: int | None = None) -> bool:
@@ -50,46 +55,196 @@ def worth_offloading(concurrency: int, cpus: int | None = None) -> bool:
     return concurrency >= MIN_CONCURRENCY and (cpus or 1) > 1
 
 
+def _serve(jobs: Connection, results: Connection) -> None:
+    """The worker: read ``(job id, token, context, answer)`` frames until the pipe closes;
+    reply ``(job id, AnswerCheck | None)`` (None: the check raised; the caller redoes it)."""
+    from interviewer.grading.offline import OfflineGrader
+
+    grader = OfflineGrader()
+    contexts: dict[int, tuple[Question, Rubric]] = {}
+    while True:
+        try:
+            job_id, token, context, answer = pickle.loads(jobs.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if context is not None:
+            contexts[token] = context
+        try:
+            question, rubric = contexts[token]
+            check: AnswerCheck | None = check_answer(grader, question, rubric, answer)
+        except Exception:
+            check = None
+        results.send_bytes(pickle.dumps((job_id, check), pickle.HIGHEST_PROTOCOL))
+
+
+class _Jobs(asyncio.Protocol):
+    """A worker's job pipe; the transport buffers what the worker has not read yet."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self.worker = worker
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.lost()
+
+
+class _Results(asyncio.Protocol):
+    """A worker's result pipe, read by the event loop: frames -> the waiting futures."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self.worker = worker
+        self.buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self.buffer)
+            end = _HEADER.size + size
+            if len(self.buffer) < end:
+                return
+            job_id, check = pickle.loads(self.buffer[_HEADER.size : end])
+            del self.buffer[:end]
+            self.worker.resolve(job_id, check)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.lost()
+
+
+class _Worker:
+    """One worker process, its two pipes, the jobs it has in hand and what it knows."""
+
+    def __init__(self, pool: CrosscheckPool, process: BaseProcess) -> None:
+        self.pool = pool
+        self.process = process
+        self.jobs: asyncio.WriteTransport | None = None
+        self.results: asyncio.ReadTransport | None = None
+        self.pending: dict[int, asyncio.Future[AnswerCheck | None]] = {}
+        self.tokens: set[int] = set()  # the contexts this worker has been sent
+        self.alive = True
+        self.closing = False
+
+    def send(self, job_id: int, token: int, context: Any, answer: str) -> None:
+        assert self.jobs is not None
+        data = pickle.dumps((job_id, token, context, answer), pickle.HIGHEST_PROTOCOL)
+        self.jobs.write(_HEADER.pack(len(data)) + data)  # buffered by the transport
+
+    def resolve(self, job_id: int, check: AnswerCheck | None) -> None:
+        future = self.pending.pop(job_id, None)
+        if future is not None and not future.done():
+            future.set_result(check)
+
+    def lost(self) -> None:
+        """The worker died or its pipe broke: everything it held is redone by the caller."""
+        self.alive = False
+        if not self.closing:
+            self.pool.broken = True
+        for future in self.pending.values():
+            if not future.done():
+                future.set_result(None)
+        self.pending.clear()
+
+    def close(self) -> None:
+        self.closing = True
+        for transport in (self.jobs, self.results):
+            if transport is None:
+                continue
+            try:
+                transport.close()
+            except RuntimeError:  # its event loop has ended: close the pipe itself
+                transport.get_extra_info("pipe").close()
+        self.process.join(timeout=1.0)  # the worker exits when its job pipe closes
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=1.0)
+
+
 class CrosscheckPool:
-    """Offline grades computed in worker processes, awaited without blocking the loop."""
+    """Answer checks worked out in worker processes, awaited without blocking the loop.
+
+    ``await start(...)`` when the request goes out, ``await result(...)`` after the reply,
+    ``close()`` at the end of the batch. A new event loop gets new workers.
+    """
 
     def __init__(self, local: OfflineGrader, workers: int | None = None) -> None:
-        self.local = local  # the fallback, and the grader the workers copy
+        self.local = local  # the fallback: the same check in this process
         cpus = os.cpu_count() or 2
-        self.workers = workers or max(1, min(MAX_WORKERS, cpus - 1))
-        self._pool: ProcessPoolExecutor | None = None
+        self.size = workers or max(1, min(MAX_WORKERS, cpus - 1))
         self.broken = False
+        self._workers: list[_Worker] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._spawning: asyncio.Task[None] | None = None
+        self._ids = itertools.count()
+        # (question, rubric) pairs by identity, kept alive so an id is never reused
+        self._tokens: dict[tuple[int, int], tuple[int, Question, Rubric]] = {}
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # forkserver: workers fork from a clean process, not from this one with its
-            # event loop and HTTP threads (forking those can deadlock on a held lock).
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool
+    @property
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
 
-    def submit(self, question: Question, rubric: Rubric, answer: str) -> Future[Grade] | None:
-        """Start the cross-check; None when the pool cannot take it (graded locally later)."""
+    async def start(self, question: Question, rubric: Rubric, answer: str) -> Pending | None:
+        """Send the check to a worker; None when the pool cannot take it (done locally)."""
         if self.broken:
             return None
         try:
-            return self._executor().submit(_grade_in_worker, question, rubric, answer)
-        except Exception:  # a broken or shut-down pool: grade in this process instead
+            loop = asyncio.get_running_loop()
+            if self._loop is not loop:  # first use, or a new event loop: new pipes
+                self.close()
+                self._loop = loop
+                self._spawning = loop.create_task(self._spawn_all(loop))
+            spawning = self._spawning
+            assert spawning is not None
+            await spawning  # concurrent first calls all wait for the same start
+            worker = min((w for w in self._workers if w.alive), key=lambda w: len(w.pending))
+            token = self._token(question, rubric)
+            context = None if token in worker.tokens else (question, rubric)
+            job_id = next(self._ids)
+            future: asyncio.Future[AnswerCheck | None] = loop.create_future()
+            worker.pending[job_id] = future
+            worker.send(job_id, token, context, answer)
+            worker.tokens.add(token)
+            return future
+        except Exception:  # no worker could start, or none is left: check here instead
             self.broken = True
             return None
 
     async def result(
-        self, future: Future[Grade] | None, question: Question, rubric: Rubric, answer: str
-    ) -> Grade:
-        """The worker's grade, or the same grade computed here if the worker failed."""
+        self, future: Pending | None, question: Question, rubric: Rubric, answer: str
+    ) -> AnswerCheck:
+        """The worker's check, or the same check worked out here if the worker failed."""
         if future is not None:
-            try:
-                return await asyncio.wrap_future(future)
-            except Exception:  # a worker died or could not unpickle: never fail the row
-                self.broken = True
-        return self.local.grade(question, rubric, answer)
+            check = await future
+            if check is not None:
+                return check
+        return check_answer(self.local, question, rubric, answer)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        for worker in self._workers:
+            worker.close()
+        self._workers = []
+        self._loop = None
+        self._spawning = None
+
+    def _token(self, question: Question, rubric: Rubric) -> int:
+        key = (id(question), id(rubric))
+        if key not in self._tokens:
+            self._tokens[key] = (len(self._tokens), question, rubric)
+        return self._tokens[key][0]
+
+    async def _spawn_all(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._workers = [await self._spawn(loop) for _ in range(self.size)]
+
+    async def _spawn(self, loop: asyncio.AbstractEventLoop) -> _Worker:
+        # forkserver: workers fork from a clean process, not from this one with its event
+        # loop and HTTP threads (forking those can deadlock on a held lock).
+        context = multiprocessing.get_context("forkserver")
+        job_reader, job_writer = context.Pipe(duplex=False)
+        result_reader, result_writer = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_serve, args=(job_reader, result_writer), daemon=True, name="crosscheck"
+        )
+        process.start()
+        job_reader.close()
+        result_writer.close()
+        worker = _Worker(self, process)
+        worker.jobs, _ = await loop.connect_write_pipe(lambda: _Jobs(worker), job_writer)
+        worker.results, _ = await loop.connect_read_pipe(lambda: _Results(worker), result_reader)
+        return worker

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from interviewer.core.grade import Flag, Grade
+from interviewer.core.grade import Flag
 from interviewer.grading.llm.schema import GradeReply
 
 UNSUPPORTED_CAP = 2
@@ -133,9 +134,9 @@ class Verified:
     flags: set[Flag] = field(default_factory=set)
 
 
-def verify_quotes(reply: GradeReply, answer: str) -> Verified:
-    """Keep only quotes found in the answer, per STAR dimension and theme."""
-    haystack = normalise(answer)
+def verify_quotes(reply: GradeReply, haystack: str) -> Verified:
+    """Keep only quotes found in the answer (``haystack``: the answer ``normalise``d),
+    per STAR dimension and theme."""
     out = Verified()
     items = [(name, getattr(reply, name).evidence) for name in _STAR]
     items += [(t.theme, t.evidence) for t in reply.themes]
@@ -166,7 +167,6 @@ def cap_unsupported(
     return capped, flags
 
 
-def disagreement(llm_scores: dict[str, int], offline: Grade) -> bool:
+def disagreement(llm_scores: Mapping[str, int], offline_scores: Mapping[str, int]) -> bool:
     """True when a STAR dimension differs by DISAGREEMENT or more between the graders."""
-    theirs = offline.scores()
-    return any(abs(llm_scores[d] - theirs[d]) >= DISAGREEMENT for d in _STAR)
+    return any(abs(llm_scores[d] - offline_scores[d]) >= DISAGREEMENT for d in _STAR)
