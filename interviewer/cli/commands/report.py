@@ -77,19 +77,15 @@ def coach(
     views = {v.question_id: v for v in record.questions()}
     if question not in views:
         raise NotFoundError(f"session {record.id} has no answer to {question!r}")
-    view = views[question]
-    if not settings.llm_configured:
-        from interviewer.views.restructure import restructure
+    from interviewer.service.practice import coach_with
 
-        typer.echo(restructure(view.full_text).text(labels=True))
+    # the same rewrite as "/coach" during practice (one choice of LLM or own sentences)
+    typer.echo(coach_with(settings)(bank.question(question), views[question]))
+    if not settings.llm_configured:
         typer.echo(
             "\n(No LLM is configured: this is your own answer in STAR order, nothing reworded. "
             "Fill in the [brackets] with what only you know; set OPENAI_API_KEY for a rewrite.)",
             err=True,
         )
         return
-    from interviewer.grading.coach import coach_answer
-
-    text = coach_answer(bank.question(question), view.full_text, view.grade, settings)
-    typer.echo(text)
     typer.echo("\n(Placeholders in [brackets] are for numbers and facts only you know.)", err=True)
