@@ -42,7 +42,7 @@ class TestThePool:
     def test_a_worker_checks_exactly_as_this_process_does(self):
         question, rubric = question_and_rubric("q1")
         local = OfflineGrader()
-        pool = CrosscheckPool(local, workers=1)
+        pool = CrosscheckPool(lambda: local, workers=1)
 
         async def both() -> list[AnswerCheck]:
             try:
@@ -63,7 +63,7 @@ class TestThePool:
     def test_many_checks_at_once_all_go_to_the_workers(self):
         """A batch starts 100 requests at once: none of them may find the pool half-built."""
         question, rubric = question_and_rubric("q1")
-        pool = CrosscheckPool(OfflineGrader(), workers=2)
+        pool = CrosscheckPool(OfflineGrader, workers=2)
         answers = [f"{ANSWER} (case {i})" for i in range(40)]
 
         async def at_once() -> list[object]:
@@ -80,7 +80,7 @@ class TestThePool:
     def test_a_killed_worker_falls_back_to_checking_here(self):
         question, rubric = question_and_rubric("q1")
         local = OfflineGrader()
-        pool = CrosscheckPool(local, workers=1)
+        pool = CrosscheckPool(lambda: local, workers=1)
 
         async def kill_then_check() -> tuple[AnswerCheck, object]:
             try:
@@ -102,7 +102,7 @@ class TestThePool:
     def test_a_new_event_loop_gets_new_workers(self):
         question, rubric = question_and_rubric("q1")
         local = OfflineGrader()
-        pool = CrosscheckPool(local, workers=1)
+        pool = CrosscheckPool(lambda: local, workers=1)
 
         async def one() -> tuple[AnswerCheck, list[int]]:
             future = await pool.start(question, rubric, ANSWER)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Generator
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import openai
 
@@ -39,6 +40,9 @@ from interviewer.grading.llm.retry import AsyncSleep, Sleep
 from interviewer.grading.llm.schema import GradeReply, rubric_theme_ids, schema_hash, strict_schema
 from interviewer.grading.llm.templates import prompt_hash
 
+if TYPE_CHECKING:
+    from interviewer.grading.offline import OfflineGrader
+
 GRADER_VERSION = "1.2"  # 1.2: the offline cross-check caps (crosscheck.CAPS)
 POOL_SIZE = 8  # connections per async client (see ``_pick_async_client``)
 Conversation = Generator[Request, Any, Grade]
@@ -62,8 +66,6 @@ class LLMGrader:
         sleep: Sleep = time.sleep,
         async_sleep: AsyncSleep = asyncio.sleep,
     ) -> None:
-        from interviewer.grading.offline import OfflineGrader
-
         self.settings = settings
         self._client = client
         self._async_client = async_client
@@ -73,10 +75,17 @@ class LLMGrader:
         self.sleep = sleep
         self.async_sleep = async_sleep
         self.capabilities = ServerCapabilities(json_mode=settings.structured_output == "json")
-        self.offline = OfflineGrader()
         # a wide batch grades the offline cross-check on another core (see offload.py)
         self._crosscheck_pool: CrosscheckPool | None = None
         self.offload = worth_offloading(settings.concurrency)
+
+    @cached_property
+    def offline(self) -> OfflineGrader:
+        """The offline grader for the cross-check, built on first use: a wide batch checks
+        in worker processes and may never need one here (building it reads the lexicon)."""
+        from interviewer.grading.offline import OfflineGrader
+
+        return OfflineGrader()
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMGrader:
@@ -175,7 +184,7 @@ class LLMGrader:
 
     def _pool_for_crosscheck(self) -> CrosscheckPool | None:
         if self.offload and self._crosscheck_pool is None:
-            self._crosscheck_pool = CrosscheckPool(self.offline)
+            self._crosscheck_pool = CrosscheckPool(lambda: self.offline)
         return self._crosscheck_pool
 
     async def aclose(self) -> None:

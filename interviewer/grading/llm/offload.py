@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import pickle
 import struct
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -164,8 +165,8 @@ class CrosscheckPool:
     ``close()`` at the end of the batch. A new event loop gets new workers.
     """
 
-    def __init__(self, local: OfflineGrader, workers: int | None = None) -> None:
-        self.local = local  # the fallback: the same check in this process
+    def __init__(self, local: Callable[[], OfflineGrader], workers: int | None = None) -> None:
+        self.local = local  # the fallback's grader: the same check in this process
         cpus = os.cpu_count() or 2
         self.size = workers or max(1, min(MAX_WORKERS, cpus - 1))
         self.broken = False
@@ -214,7 +215,7 @@ class CrosscheckPool:
             check = await future
             if check is not None:
                 return check
-        return check_answer(self.local, question, rubric, answer)
+        return check_answer(self.local(), question, rubric, answer)
 
     def close(self) -> None:
         for worker in self._workers:
