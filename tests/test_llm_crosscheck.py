@@ -23,7 +23,7 @@ from interviewer.core.bank import get_bank
 from interviewer.core.grade import Flag, Grade, compute_overall
 from interviewer.core.rubric import STAR_DIMENSIONS, Rubric, answer_target, build_rubric
 from interviewer.grading.llm import crosscheck
-from interviewer.grading.llm.grader import SHARED_FLAGS
+from interviewer.grading.llm.assemble import SHARED_FLAGS
 from interviewer.grading.offline import OfflineGrader
 from tests.llm_helpers import CHAT, completion, make_llm_grader, question_and_rubric
 

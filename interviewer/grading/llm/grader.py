@@ -18,37 +18,24 @@ import openai
 
 from interviewer.core.bank import Question
 from interviewer.core.errors import LLMInvalidReplyError
-from interviewer.core.grade import (
-    DimensionGrade,
-    Flag,
-    Grade,
-    GradeMeta,
-    Metric,
-    QuantifiedResultsGrade,
-    ThemeGrade,
-    Usage,
-    compute_overall,
-)
-from interviewer.core.rubric import STAR_DIMENSIONS, Rubric
+from interviewer.core.grade import Grade, Usage
+from interviewer.core.rubric import Rubric
 from interviewer.core.settings import Settings
-from interviewer.grading.llm import crosscheck, render, replies, verify
+from interviewer.grading.llm import crosscheck, render, replies
+from interviewer.grading.llm.assemble import GRADER_VERSION, to_grade
 from interviewer.grading.llm.chat import RateLimited, Request, apost_chat, post_chat
 from interviewer.grading.llm.crosscheck import AnswerCheck
 from interviewer.grading.llm.offload import CrosscheckPool, worth_offloading
 from interviewer.grading.llm.replies import ServerCapabilities
 from interviewer.grading.llm.retry import AsyncSleep, Sleep
-from interviewer.grading.llm.schema import GradeReply, rubric_theme_ids, schema_hash, strict_schema
+from interviewer.grading.llm.schema import rubric_theme_ids, schema_hash, strict_schema
 from interviewer.grading.llm.templates import prompt_hash
 
 if TYPE_CHECKING:
     from interviewer.grading.offline import OfflineGrader
 
-GRADER_VERSION = "1.2"  # 1.2: the offline cross-check caps (crosscheck.CAPS)
-POOL_SIZE = 8  # connections per async client (see ``_pick_async_client``)
+POOL_SIZE = 16  # connections per async client (see ``_pick_async_client``)
 Conversation = Generator[Request, Any, Grade]
-# Deterministic flags the offline grader computes that an LLM grade carries too: the ones
-# that cap scores (``crosscheck.CAPS``) and two that only inform.
-SHARED_FLAGS = {Flag.NO_FIRST_PERSON, Flag.RAMBLING} | {c.flag for c in crosscheck.CAPS}
 
 
 class LLMGrader:
@@ -288,7 +275,9 @@ class LLMGrader:
                 check = offline()
             else:
                 check = crosscheck.check_answer(self.offline, question, rubric, answer)
-            return self.to_grade(parsed, question, rubric, answer, reply, usage, latency, check)
+            return to_grade(
+                parsed, rubric, answer, reply, usage, latency, check, self.settings.model
+            )
 
     def _request(
         self,
@@ -313,92 +302,6 @@ class LLMGrader:
             }
         request["response_format"] = response_format
         return request
-
-    def to_grade(
-        self,
-        reply: GradeReply,
-        question: Question,
-        rubric: Rubric,
-        answer: str,
-        completion: Any,
-        usage: Usage,
-        latency_ms: float,
-        check: crosscheck.AnswerCheck,
-    ) -> Grade:
-        """Verify the reply against the answer and build the Grade (overall in code);
-        ``check`` is what the offline grader's reading of the same answer establishes."""
-        checked = verify.verify_quotes(reply, check.haystack)
-        theme_ids = [d.id for d in rubric.themes]
-        given = {t.theme: t for t in reply.themes if t.theme in theme_ids}
-        raw = {d: getattr(reply, d).score for d in STAR_DIMENSIONS}
-        raw.update({t: given[t].score if t in given else 0 for t in theme_ids})
-        # the offline cross-check scans for injection too: one scan serves both. What its
-        # deterministic checks establish caps the parts they concern (crosscheck.CAPS).
-        scores, flags = verify.cap_unsupported(raw, checked.evidence)
-        capped = crosscheck.apply_caps(scores, check.established, answer)
-        scores = capped.scores
-        flags |= check.established & SHARED_FLAGS
-        if reply.off_topic:
-            flags.add(Flag.OFF_TOPIC)
-        if check.readable and verify.disagreement(scores, check.star_scores):
-            flags.add(Flag.GRADER_DISAGREEMENT)
-        if checked.removed and not any(checked.evidence.values()):
-            flags.add(Flag.INSUFFICIENT_EVIDENCE)
-
-        def feedback(name: str, reasoning: str) -> str:
-            note = capped.notes.get(name)
-            if note and reasoning:
-                return f"{note} Before the cap: {reasoning}"
-            return note or reasoning
-
-        def dim(name: str) -> dict[str, Any]:
-            part = getattr(reply, name)
-            return {
-                "score": scores[name],
-                "evidence": checked.evidence[name],
-                "feedback": feedback(name, part.reasoning),
-            }
-
-        metrics = [
-            Metric(value=m.value, measures=m.measures)
-            for m in reply.quantified_results.metrics
-            if verify.contains(check.haystack, verify.normalise(m.value))
-        ]
-        meta = GradeMeta(
-            grader="llm",
-            grader_version=GRADER_VERSION,
-            rubric_hash=rubric.hash,
-            model=getattr(completion, "model", None) or self.settings.model,
-            system_fingerprint=getattr(completion, "system_fingerprint", None),
-            prompt_hash=prompt_hash(*render.PROMPT_NAMES),
-            schema_hash=schema_hash(tuple(theme_ids)),
-            usage=usage,
-            latency_ms=round(latency_ms, 1),
-            removed_quotes=checked.removed,
-        )
-        return Grade(
-            situation=DimensionGrade(**dim("situation")),
-            task=DimensionGrade(**dim("task")),
-            action=DimensionGrade(**dim("action")),
-            result=DimensionGrade(**dim("result")),
-            quantified_results=QuantifiedResultsGrade(**dim("quantified_results"), metrics=metrics),
-            lessons_learned=DimensionGrade(**dim("lessons_learned")),
-            themes=[
-                ThemeGrade(
-                    theme=t,
-                    score=scores[t],
-                    evidence=checked.evidence.get(t, []),
-                    feedback=feedback(t, given[t].reasoning if t in given else ""),
-                )
-                for t in theme_ids
-            ],
-            strengths=reply.strengths,
-            improvements=[*capped.improvements, *reply.improvements],
-            follow_up=reply.follow_up,
-            flags=sorted(flags),
-            overall=compute_overall(scores, rubric),
-            meta=meta,
-        )
 
 
 def _advance(conversation: Conversation, reply: Any) -> Request | Grade:
