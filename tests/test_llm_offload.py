@@ -77,6 +77,23 @@ class TestThePool:
         futures = asyncio.run(at_once())
         assert None not in futures and not pool.broken
 
+    def test_closing_ends_the_workers_cleanly(self):
+        """Closing hands the workers EOF at once: they exit by themselves (exit code 0)
+        instead of being killed after the join times out (which held up every batch)."""
+        question, rubric = question_and_rubric("q1")
+        pool = CrosscheckPool(OfflineGrader, workers=2)
+
+        async def use_then_close() -> list:
+            future = await pool.start(question, rubric, ANSWER)
+            await pool.result(future, question, rubric, ANSWER)
+            processes = pool.processes
+            pool.close()  # inside the running loop, as LLMGrader.aclose does
+            return processes
+
+        processes = asyncio.run(use_then_close())
+        assert len(processes) == 2
+        assert [p.exitcode for p in processes] == [0, 0]
+
     def test_a_killed_worker_falls_back_to_checking_here(self):
         question, rubric = question_and_rubric("q1")
         local = OfflineGrader()
@@ -86,8 +103,8 @@ class TestThePool:
             try:
                 first = await pool.start(question, rubric, ANSWER)
                 await pool.result(first, question, rubric, ANSWER)  # the worker is up
-                for pid in pool.pids:
-                    os.kill(pid, signal.SIGKILL)
+                for process in pool.processes:
+                    os.kill(process.pid, signal.SIGKILL)
                 future = await pool.start(question, rubric, SHORT)  # may still be taken
                 check = await pool.result(future, question, rubric, SHORT)
                 later = await pool.start(question, rubric, ANSWER)  # not used again
@@ -106,7 +123,9 @@ class TestThePool:
 
         async def one() -> tuple[AnswerCheck, list[int]]:
             future = await pool.start(question, rubric, ANSWER)
-            return await pool.result(future, question, rubric, ANSWER), pool.pids
+            return await pool.result(future, question, rubric, ANSWER), [
+                p.pid for p in pool.processes
+            ]
 
         try:
             first, first_pids = asyncio.run(one())

@@ -144,14 +144,24 @@ class _Worker:
         self.pending.clear()
 
     def close(self) -> None:
+        """Close both pipes now (a transport's own close waits for the event loop, which
+        the join below would block), so the worker reads EOF and exits; whatever it still
+        held is redone by the caller."""
         self.closing = True
         for transport in (self.jobs, self.results):
             if transport is None:
                 continue
-            try:
-                transport.close()
-            except RuntimeError:  # its event loop has ended: close the pipe itself
-                transport.get_extra_info("pipe").close()
+            try:  # off the event loop's selector at once, unsent jobs dropped
+                if transport.is_closing():  # already lost (the worker died)
+                    pass
+                elif isinstance(transport, asyncio.WriteTransport):
+                    transport.abort()
+                else:
+                    transport.close()
+            except RuntimeError:  # its event loop has ended
+                pass
+            transport.get_extra_info("pipe").close()  # the fd, now (closing twice is a no-op)
+        self.lost()
         self.process.join(timeout=1.0)  # the worker exits when its job pipe closes
         if self.process.is_alive():
             self.process.kill()
@@ -178,8 +188,9 @@ class CrosscheckPool:
         self._tokens: dict[tuple[int, int], tuple[int, Question, Rubric]] = {}
 
     @property
-    def pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers if w.process.pid is not None]
+    def processes(self) -> list[BaseProcess]:
+        """The worker processes (for tests and diagnostics)."""
+        return [w.process for w in self._workers]
 
     async def start(self, question: Question, rubric: Rubric, answer: str) -> Pending | None:
         """Send the check to a worker; None when the pool cannot take it (done locally)."""
