@@ -67,3 +67,16 @@ class TestTemplates:
         assert "5: A clear, first-person sequence of specific actions" in user["content"]
         assert bank.theme("pivot-checkpoints").indicators[0] in user["content"]
         assert q.text in user["content"]
+
+    def test_each_rubric_is_rendered_as_itself_when_several_alternate(self):
+        """The rendered rubric is remembered per rubric object: two questions' rubrics in
+        turn (as a batch sends them) each keep their own key themes."""
+        bank = get_bank()
+        rubrics = {qid: build_rubric(bank, qid) for qid in ("q1", "q8")}
+        for _ in range(2):
+            for qid, rubric in rubrics.items():
+                _, user = render_messages(bank.question(qid), rubric, ANSWER, nonce="n")
+                themes = {d.id for d in rubric.themes}
+                others = {d.id for r in rubrics.values() for d in r.themes} - themes
+                assert all(f"`{t}`" in user["content"] for t in themes)
+                assert not any(f"`{t}`" in user["content"] for t in others)

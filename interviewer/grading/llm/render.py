@@ -27,8 +27,23 @@ def random_nonce() -> str:
     return secrets.token_hex(8)
 
 
+_RUBRIC_TEXTS: dict[int, tuple[Rubric, str]] = {}  # by rubric object (rubrics are frozen)
+
+
 def render_rubric(rubric: Rubric) -> str:
-    """The rubric as plain text: each dimension, its level anchors, a theme's indicators."""
+    """The rubric as plain text, rendered once per rubric object: a batch sends the same
+    rubric with every answer to its question."""
+    cached = _RUBRIC_TEXTS.get(id(rubric))
+    if cached is None or cached[0] is not rubric:
+        if len(_RUBRIC_TEXTS) > 256:
+            _RUBRIC_TEXTS.clear()
+        cached = (rubric, _rubric_text(rubric))
+        _RUBRIC_TEXTS[id(rubric)] = cached
+    return cached[1]
+
+
+def _rubric_text(rubric: Rubric) -> str:
+    """Each dimension, its level anchors, a theme's indicators."""
     blocks = []
     for dim in rubric.dimensions:
         kind = "STAR dimension" if dim.kind == "star" else "Key theme"
