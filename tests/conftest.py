@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +69,82 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-snapshots"))
+
+
+# --- one Chromium per xdist worker ----------------------------------------------------------
+
+BROWSER_FIXTURES = frozenset({"playwright", "chromium"})
+
+
+def _uses_chromium(item: pytest.Item) -> bool:
+    return not BROWSER_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+class _SharedChromium:
+    """The Playwright driver and Debian's Chromium, started for the first real-browser test
+    and kept while the next test needs them too (a driver and a launch per test took about
+    half a second). Stopped before any other test runs, because Playwright's sync API
+    leaves its event loop marked as running in this thread and ``asyncio.run()`` in a later
+    test would refuse to start."""
+
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.browser: Any = None
+
+    def start(self) -> tuple[Any, Any]:
+        if self.browser is None:
+            sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing")
+            from interviewer.web.live import chromium_path, launch_chromium
+
+            if chromium_path() is None:
+                pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh does)")
+            self.playwright = sync_api.sync_playwright().start()
+            try:
+                self.browser = launch_chromium(self.playwright)
+            except BaseException:
+                self.stop()
+                raise
+        return self.playwright, self.browser
+
+    def stop(self) -> None:
+        browser, pw = self.browser, self.playwright
+        self.browser = self.playwright = None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            if pw is not None:
+                pw.stop()
+
+
+_CHROMIUM = _SharedChromium()
+
+
+@pytest.fixture
+def playwright() -> Any:
+    """This worker's Playwright (sync API), for a test that launches its own Chromium."""
+    return _CHROMIUM.start()[0]
+
+
+@pytest.fixture
+def chromium() -> Any:
+    """This worker's headless Chromium; give each test a context of its own
+    (``chromium.new_context()``) so no cookie or storage is shared."""
+    return _CHROMIUM.start()[1]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None or not _uses_chromium(nextitem):
+        _CHROMIUM.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _CHROMIUM.stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Real-browser tests first: they are the longest, so the workers share them at the
+    start and the short tests even out the end (the wall time is the last worker's)."""
+    items.sort(key=lambda item: not _uses_chromium(item))

@@ -10,6 +10,8 @@ import asyncio
 import json
 import re
 import sqlite3
+import threading
+import time
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,22 +33,10 @@ if chromium_path() is None:
     )
 
 
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    b = launch_chromium(playwright)
-    yield b
-    b.close()
-
-
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+def page(chromium):  # type: ignore[no-untyped-def]
+    """A page in a fresh context of this worker's Chromium; ``page.dialogs`` lists alerts."""
+    context = chromium.new_context()
     pg = context.new_page()
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -63,8 +53,10 @@ def _choose(page, base: str, questions: list[str], follow_ups: str = "0") -> Non
     """From the start page, pick the built-in bank and exactly ``questions``."""
     page.goto(base + "/")
     page.get_by_role("link", name="Choose questions from Problem Solving").click()
-    for box in page.get_by_role("checkbox").all():
-        box.uncheck()
+    page.locator("#q-q1").wait_for()  # the bank's page is shown
+    ticked = page.get_by_role("checkbox", checked=True)
+    for _ in range(ticked.count()):  # untick the ones ticked by default
+        ticked.first.uncheck()
     for qid in questions:
         page.locator(f"#q-{qid}").check()
     page.get_by_label("Follow-up questions per answer").select_option(follow_ups)
@@ -74,9 +66,12 @@ def _choose(page, base: str, questions: list[str], follow_ups: str = "0") -> Non
 def test_a_typed_interview_runs_end_to_end_to_the_report(page) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("interviewer.views.report", reason="the report module has not landed")
     expect = sync_api.expect
+    page.clock.install()  # the page's timer runs on a clock the test can move on
     with _server(grader="offline") as base:
         _choose(page, base, ["q1", "q2"])
         expect(page.get_by_role("heading", level=1)).to_have_text("Question 1")
+        expect(page.get_by_role("timer")).to_have_text("0:00")
+        page.clock.run_for(1000)  # a second passes: the timer ticks
         expect(page.get_by_role("timer")).to_have_text(re.compile(r"0:0[1-9]"))
         expect(page.get_by_role("button", name="Play the question aloud")).to_be_visible()
         box = page.get_by_role("textbox", name=re.compile(r"^Your answer \(type"))
@@ -158,7 +153,7 @@ def _record(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Start recording").click()
     expect(page.locator("#status")).to_contain_text("Recording.")
     expect(page.get_by_role("button", name="Stop recording")).to_be_focused()
-    page.wait_for_timeout(1200)  # let the fake microphone produce some audio
+    page.wait_for_timeout(300)  # let the fake microphone produce some audio
     page.get_by_role("button", name="Stop recording").click()
     expect(page.locator("#status")).to_contain_text("Recording stopped")
 
@@ -254,11 +249,11 @@ def _fits(page) -> None:  # type: ignore[no-untyped-def]
     assert found["wide"] == [], found
 
 
-def test_on_a_phone_the_scorecard_is_cards_that_fit_and_the_report_is_inline(browser) -> None:  # type: ignore[no-untyped-def]
+def test_on_a_phone_the_scorecard_is_cards_that_fit_and_the_report_is_inline(chromium) -> None:  # type: ignore[no-untyped-def]
     """375 px wide: nothing wider than the screen, one card per STAR part, no iframe."""
     expect = sync_api.expect
     long_word = " See https://example.com/" + "a-very-long-path-segment" * 6 + " for the details."
-    context = browser.new_context(viewport={"width": 375, "height": 812})
+    context = chromium.new_context(viewport={"width": 375, "height": 812})
     page = context.new_page()
     try:
         with _server(grader="offline") as base:
@@ -376,20 +371,34 @@ def _two_submits(page, button) -> None:  # type: ignore[no-untyped-def]
 TWICE = {"dblclick": _dblclick, "two clicks": _two_clicks, "two submits": _two_submits}
 
 
-def _slow_posts(app, seconds: float):  # type: ignore[no-untyped-def]
-    """The app, answering every POST ``seconds`` late: an LLM grader takes its time."""
+class _HeldPosts:
+    """The app, holding every POST while the test says so: a slow grader, as slow as the
+    test needs and no slower (no sleep to guess how long the browser takes)."""
 
-    async def slow(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.released = threading.Event()
+        self.released.set()
+
+    def hold(self) -> None:
+        self.released.clear()
+
+    def release(self) -> None:
+        self.released.set()
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         if scope["type"] == "http" and scope["method"] == "POST":
-            await asyncio.sleep(seconds)
-        await app(scope, receive, send)
-
-    return slow
+            deadline = time.monotonic() + 30  # a failed test does not hang the server
+            while not self.released.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+        await self.app(scope, receive, send)
 
 
 # On each submit of the form: the button and form as they are then (this listener runs
-# after the app's own), kept in sessionStorage to be read on the next page. With ``again``,
-# a second submit 50 ms after the first, while the first request is still on its way.
+# after the app's own), kept in sessionStorage to be read on the next page, and told on the
+# console ("submit 1", ...; heard while the page cannot be asked, its request on its way).
+# With ``again``, a second submit 50 ms after the first, while the first request is still
+# on its way.
 _RECORD_SUBMITS = """([selector, again]) => {
   const form = document.querySelector(selector);
   const log = [];
@@ -399,6 +408,7 @@ _RECORD_SUBMITS = """([selector, again]) => {
     log.push({disabled: b.disabled, label: b.textContent, busy: b.getAttribute("aria-busy"),
               formBusy: form.getAttribute("aria-busy"), prevented: e.defaultPrevented});
     sessionStorage.setItem("submits", JSON.stringify(log));
+    console.debug("submit " + log.length);
     if (again && log.length === 1) { setTimeout(() => form.requestSubmit(), 50); }
   });
 }"""
@@ -458,7 +468,7 @@ def test_the_submit_button_is_busy_while_the_answer_is_graded(page, tmp_path) ->
     saving; a second click and a second submit while the answer is on its way send nothing."""
     expect = sync_api.expect
     db = tmp_path / "web.sqlite3"
-    app = _slow_posts(create_app(WebConfig(settings=build_settings(grader="offline", db=db))), 0.8)
+    app = _HeldPosts(create_app(WebConfig(settings=build_settings(grader="offline", db=db))))
     with live_server(app) as base:
         _choose(page, base, ["q1", "q2", "q3"])
         posts = _posts(page)
@@ -469,9 +479,11 @@ def test_the_submit_button_is_busy_while_the_answer_is_graded(page, tmp_path) ->
             _record_submits(page, "#answer-form", again=True)
             posts.clear()
             x, y = _centre(page.get_by_role("button", name="Submit answer"))
-            page.mouse.click(x, y)
-            page.wait_for_timeout(150)
+            app.hold()  # the answer is on its way until the release below
+            with page.expect_console_message(lambda m: m.text == "submit 2", timeout=10_000):
+                page.mouse.click(x, y)  # and the script's second submit, 50 ms later
             page.mouse.click(x, y)  # the impatient second click, on the disabled button
+            app.release()
             expect(page.get_by_role("heading", level=1)).to_have_text(f"Scorecard for question {n}")
             submits = _submits(page)
             _assert_busy_then_dropped(submits)

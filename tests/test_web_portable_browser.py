@@ -4,7 +4,6 @@ page using only the keyboard, and the imported report opens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from interviewer.core.settings import build_settings
 from interviewer.engine.store import Store
 from interviewer.web import WebConfig, create_app
-from interviewer.web.live import chromium_path, launch_chromium, live_server
+from interviewer.web.live import chromium_path, live_server
 from tests.session_helpers import make_grade
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -26,15 +25,7 @@ STORY = (
 )
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        yield b
-        b.close()
-
-
-def test_a_session_travels_from_one_app_to_another_in_the_browser(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_travels_from_one_app_to_another_in_the_browser(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     expect = sync_api.expect
     mine, theirs = tmp_path / "mine.sqlite3", tmp_path / "theirs.sqlite3"
     with Store.open(mine) as store:
@@ -43,7 +34,7 @@ def test_a_session_travels_from_one_app_to_another_in_the_browser(browser, tmp_p
         store.finish_session(sid)
     candidate = live_server(create_app(WebConfig(settings=build_settings(db=mine))))
     mentor = live_server(create_app(WebConfig(settings=build_settings(db=theirs))))
-    context = browser.new_context(accept_downloads=True)
+    context = chromium.new_context(accept_downloads=True)
     page = context.new_page()
     with candidate as here, mentor as there:
         page.goto(f"{here}/sessions/{sid}/report")
@@ -72,7 +63,7 @@ def test_a_session_travels_from_one_app_to_another_in_the_browser(browser, tmp_p
 
 
 def test_a_coachs_review_comes_home_and_the_history_follows_the_coach(  # type: ignore[no-untyped-def]
-    browser, tmp_path: Path
+    chromium, tmp_path: Path
 ) -> None:
     from interviewer.core.bank import Bank, get_bank
     from interviewer.engine.portable import export_session, import_file, write_export
@@ -92,7 +83,8 @@ def test_a_coachs_review_comes_home_and_the_history_follows_the_coach(  # type: 
                       note="Say what twenty minutes meant to the families.")  # fmt: skip
         write_export(export_session(store, there.id, lambda b, o: None), tmp_path / "back.json")
     candidate = live_server(create_app(WebConfig(settings=build_settings(db=mine))))
-    page = browser.new_page()
+    context = chromium.new_context()
+    page = context.new_page()
     with candidate as here:
         page.goto(f"{here}/history")
         page.get_by_label("Session file (.json)").set_input_files(str(tmp_path / "back.json"))
@@ -114,4 +106,4 @@ def test_a_coachs_review_comes_home_and_the_history_follows_the_coach(  # type: 
         expect(page.get_by_role("heading", name="Trend of each STAR part")).to_contain_text(
             "coach scores"
         )
-    page.close()
+    context.close()

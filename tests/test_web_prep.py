@@ -94,8 +94,8 @@ class TestBadInput:
 # --- one run in a real browser -------------------------------------------------------------
 
 
-def test_a_candidate_prepares_for_a_job_and_starts_in_the_browser(tmp_path) -> None:
-    with offline_app_in_chromium() as (page, base, expect):
+def test_a_candidate_prepares_for_a_job_and_starts_in_the_browser(chromium, tmp_path) -> None:
+    with offline_app_in_chromium(chromium) as (page, base, expect):
         page.goto(base + "/")
         page.get_by_role("link", name="Prepare for a job").click()
         page.get_by_label("Job description").fill(SUPPORT_LEAD)

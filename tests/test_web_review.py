@@ -117,9 +117,9 @@ def test_a_post_without_the_token_is_refused(sid: str) -> None:
     assert _reviews(sid, "q1") == []
 
 
-def test_review_mode_in_a_real_browser_by_keyboard_without_javascript(sid: str) -> None:
+def test_review_mode_in_a_real_browser_by_keyboard_without_javascript(chromium, sid: str) -> None:
     """Chromium with JavaScript off: from the report to the review form and back, by keys."""
-    with offline_app_in_chromium(javascript=False) as (page, base, expect):
+    with offline_app_in_chromium(chromium, javascript=False) as (page, base, expect):
         page.goto(f"{base}/sessions/{sid}/report")
         page.get_by_role("link", name="Review this session as a coach").focus()
         page.keyboard.press("Enter")

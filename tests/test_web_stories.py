@@ -130,11 +130,11 @@ def test_a_new_candidate_sees_no_plan_and_an_empty_story_bank() -> None:
     assert page.status_code == 200 and "No stories yet" in page.text
 
 
-def test_in_a_real_browser_with_the_keyboard_only() -> None:
+def test_in_a_real_browser_with_the_keyboard_only(chromium) -> None:
     """Chromium, keyboard only: the menu's Stories link, a job pasted for coverage, then
     the start page's plan started with its button."""
     build_history(Path(os.environ["INTERVIEWER_DB"]))
-    with offline_app_in_chromium() as (page, base, expect):
+    with offline_app_in_chromium(chromium) as (page, base, expect):
         page.goto(base + "/")
         page.get_by_role("link", name="Stories", exact=True).focus()
         page.keyboard.press("Enter")

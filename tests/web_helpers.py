@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
 from interviewer.core.settings import build_settings
@@ -66,20 +65,20 @@ class Browser:
 
 
 @contextmanager
-def offline_app_in_chromium(*, javascript: bool = True) -> Iterator[tuple[Any, str, Any]]:
+def offline_app_in_chromium(
+    chromium: Any, *, javascript: bool = True
+) -> Iterator[tuple[Any, str, Any]]:
     """(page, base URL, ``expect``): the web app with the offline grader served on
-    loopback and a real Chromium page; the test is skipped when Playwright or Debian's
-    chromium is missing."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    from interviewer.web.live import chromium_path, launch_chromium, live_server
+    loopback and a page in a fresh context of ``chromium`` (the conftest fixture, which
+    skips the test when Playwright or Debian's chromium is missing)."""
+    from playwright.sync_api import expect
 
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+    from interviewer.web.live import live_server
+
     app = create_app(WebConfig(settings=build_settings(grader="offline")))
-    with sync_api.sync_playwright() as pw, live_server(app) as base:
-        browser = launch_chromium(pw)
+    with live_server(app) as base:
+        context = chromium.new_context(java_script_enabled=javascript)
         try:
-            page = browser.new_context(java_script_enabled=javascript).new_page()
-            yield page, base, sync_api.expect
+            yield context.new_page(), base, expect
         finally:
-            browser.close()
+            context.close()
