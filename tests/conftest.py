@@ -8,6 +8,7 @@ to a non-loopback address fails loudly. HTTP to an LLM is mocked with respx thro
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,10 @@ class _SharedChromium:
     def stop(self) -> None:
         browser, pw = self.browser, self.playwright
         self.browser = self.playwright = None
+        web_helpers = sys.modules.get("tests.web_helpers")
         try:
+            if web_helpers is not None:
+                web_helpers.SHARED_SERVER.stop()  # the server those tests shared, with it
             if browser is not None:
                 browser.close()
         finally:

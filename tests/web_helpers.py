@@ -64,6 +64,64 @@ class Browser:
         return self.post(f"/sessions/{sid}/q/{qid}/answer", {"answer": text}, **kw)
 
 
+class _AppSlot:
+    """An ASGI app that hands each request to the app of the test being run (503 between
+    tests); it answers the server's lifespan events itself (the web app has none)."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                event = (await receive())["type"].rsplit(".", 1)[-1]
+                await send({"type": f"lifespan.{event}.complete"})
+                if event == "shutdown":
+                    return
+        app = self.app
+        if app is None:
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b"no app is being served"})
+            return
+        await app(scope, receive, send)
+
+
+class _SharedServer:
+    """One loopback server per test process for the real-browser tests, each test serving
+    its own app on it: a server per test took about 0.2 s to start and stop (uvicorn's
+    shutdown polls every 0.1 s), while a fresh app keeps each test's store its own."""
+
+    def __init__(self) -> None:
+        self._slot = _AppSlot()
+        self._server: Any = None
+        self._base = ""
+
+    @contextmanager
+    def serve(self, app: Any) -> Iterator[str]:
+        """Serve ``app`` until the block ends; yields the base URL."""
+        if self._slot.app is not None:
+            raise RuntimeError("the shared server serves one app at a time: use live_server")
+        if self._server is None:
+            from interviewer.web.live import live_server
+
+            self._server = live_server(self._slot)
+            self._base = self._server.__enter__()
+        self._slot.app = app
+        try:
+            yield self._base
+        finally:
+            self._slot.app = None
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.__exit__(None, None, None)
+
+
+SHARED_SERVER = _SharedServer()
+serve = SHARED_SERVER.serve
+
+
 @contextmanager
 def offline_app_in_chromium(
     chromium: Any, *, javascript: bool = True
@@ -73,10 +131,8 @@ def offline_app_in_chromium(
     skips the test when Playwright or Debian's chromium is missing)."""
     from playwright.sync_api import expect
 
-    from interviewer.web.live import live_server
-
     app = create_app(WebConfig(settings=build_settings(grader="offline")))
-    with live_server(app) as base:
+    with serve(app) as base:
         context = chromium.new_context(java_script_enabled=javascript)
         try:
             yield context.new_page(), base, expect
