@@ -150,5 +150,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Real-browser tests first: they are the longest, so the workers share them at the
-    start and the short tests even out the end (the wall time is the last worker's)."""
+    start (xdist hands out one test at a time: ``--maxschedchunk=1`` in pyproject.toml)
+    and the short tests even out the end; the wall time is the last worker's."""
     items.sort(key=lambda item: not _uses_chromium(item))
