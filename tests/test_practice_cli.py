@@ -413,7 +413,8 @@ def test_coach_key_shows_a_stronger_version_with_placeholders(tmp_path: Path):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # polled every 0.05 s, not 0.5 s: shutdown() below waits for the next poll
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     env = _env(tmp_path) | {
         "OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
         "INTERVIEWER_MAX_RETRIES": "0",
