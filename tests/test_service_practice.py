@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from interviewer.core.errors import NotFoundError
 from interviewer.core.settings import build_settings
 from interviewer.service.practice import AnswerInput, Practice, Selection, StopInterview
 from tests.cli_helpers import run_cli
-from tests.session_helpers import FailingGrader
+from tests.session_helpers import FailingGrader, ListFrontend
 
 STRONG = (
     "Last spring the nightly invoice export began dropping rows for one region. I owned the "
@@ -27,48 +26,6 @@ STRONG = (
 )
 WEAK = "I looked into it and it was fine in the end."
 PROBE_REPLY = "The export recovered 1,200 rows and nobody had to re-send an invoice."
-
-
-class Script:
-    """A frontend that answers from a list (text; an AnswerInput as it is; an exception is
-    raised; None skips) and records what the person would have seen."""
-
-    def __init__(self, *answers: str | AnswerInput | BaseException | None) -> None:
-        self.answers = list(answers)
-        self.asked: list[tuple[str, bool]] = []  # (question id, is a follow-up)
-        self.saved: list[str] = []
-        self.scorecards: list[str] = []
-        self.scorecards_at_end: bool | None = None
-
-    def start(self, session, bank, pending) -> None:
-        self.pending = [q.id for q in pending]
-
-    def show_question(self, question, index, total) -> None:
-        pass
-
-    def read_answer(self, question, prompt, follow_up):
-        self.asked.append((question.id, follow_up))
-        nxt = self.answers.pop(0)
-        if isinstance(nxt, BaseException):
-            raise nxt
-        if isinstance(nxt, AnswerInput):
-            return nxt
-        return None if nxt is None else AnswerInput(nxt, elapsed_seconds=40.0)
-
-    def answer_saved(self, question, answer, follow_up) -> None:
-        self.saved.append(answer.text)
-
-    def grading(self, question):
-        return nullcontext()
-
-    def show_grading_failed(self, question, error) -> None:
-        pass
-
-    def show_scorecard(self, question, view, rubric) -> None:
-        self.scorecards.append(question.id)
-
-    def finish(self, session, bank, scorecards) -> None:
-        self.scorecards_at_end = scorecards
 
 
 @pytest.fixture
@@ -90,9 +47,9 @@ class TestStart:
     def test_a_run_asks_grades_and_finishes_the_session(self, settings, db) -> None:
         with Practice.open(settings, db) as practice:
             run = _start(practice, ["q1", "q3"], follow_ups=0)
-            session = run.run(frontend := Script(STRONG, STRONG))
+            session = run.run(frontend := ListFrontend([STRONG, STRONG]))
         assert session.id == run.session_id and session.finished
-        assert frontend.pending == ["q1", "q3"] and frontend.scorecards == ["q1", "q3"]
+        assert frontend.started_with == ["q1", "q3"] and frontend.scorecards == ["q1", "q3"]
         assert [v.grade is not None for v in session.questions()] == [True, True]
         assert session.grader == "offline" and session.mode == "typed"
 
@@ -109,7 +66,7 @@ class TestStart:
 
     def test_a_weak_answer_gets_a_follow_up_graded_with_it(self, settings, db) -> None:
         with Practice.open(settings, db) as practice:
-            session = _start(practice, ["q1"], follow_ups=1).run(Script(WEAK, PROBE_REPLY))
+            session = _start(practice, ["q1"], follow_ups=1).run(ListFrontend([WEAK, PROBE_REPLY]))
         [view] = session.questions()
         assert [f.text for f in view.follow_ups] == [PROBE_REPLY]
 
@@ -123,7 +80,7 @@ class TestStopAndResume:
         with Practice.open(settings, db) as practice:
             run = _start(practice, ["q1", "q3"], follow_ups=0)
             with pytest.raises(StopInterview):
-                run.run(Script(STRONG, StopInterview(AnswerInput("half an answer"))))
+                run.run(ListFrontend([STRONG, StopInterview(AnswerInput("half an answer"))]))
             session = practice.resumable(None)
         assert session.id == run.session_id and not session.finished
         assert [a.text for a in session.answers] == [STRONG, "half an answer"]
@@ -134,10 +91,10 @@ class TestStopAndResume:
         with Practice.open(settings, db) as practice:
             first = _start(practice, ["q1", "q3"], feedback="end", follow_ups=0)
             with pytest.raises(StopInterview):
-                first.run(Script(STRONG, StopInterview()))
+                first.run(ListFrontend([STRONG, StopInterview()]))
         with Practice.open(settings, db) as practice:  # a later command
             run = practice.resume(practice.resumable(first.session_id[:-1]))
-            session = run.run(frontend := Script(WEAK))
+            session = run.run(frontend := ListFrontend([WEAK]))
         assert run.feedback == "end" and frontend.scorecards_at_end is True
         assert frontend.asked == [("q3", False)]  # no probe for the weak answer: 0 kept
         assert session.finished and len(session.questions()) == 2
@@ -146,15 +103,17 @@ class TestStopAndResume:
         with Practice.open(settings, db) as practice:
             first = _start(practice, ["q1", "q3"], follow_ups=1)
             with pytest.raises(StopInterview):
-                first.run(Script(STRONG, StopInterview()))
-            session = practice.resume(practice.resumable(None)).run(Script(WEAK, PROBE_REPLY))
+                first.run(ListFrontend([STRONG, StopInterview()]))
+            session = practice.resume(practice.resumable(None)).run(
+                ListFrontend([WEAK, PROBE_REPLY])
+            )
         assert [f.text for f in session.questions()[1].follow_ups] == [PROBE_REPLY]
 
     def test_nothing_to_resume_is_refused(self, settings, db) -> None:
         with Practice.open(settings, db) as practice:
             with pytest.raises(NotFoundError, match="no unfinished session"):
                 practice.resumable(None)
-            sid = _start(practice, ["q1"], follow_ups=0).run(Script(STRONG)).id
+            sid = _start(practice, ["q1"], follow_ups=0).run(ListFrontend([STRONG])).id
             with pytest.raises(NotFoundError, match="already finished and fully graded"):
                 practice.resumable(sid)
 
@@ -162,7 +121,7 @@ class TestStopAndResume:
 class TestRegrade:
     def test_answers_that_failed_are_graded_later(self, settings, db) -> None:
         with Practice.open(settings, db, grader=FailingGrader("server unreachable")) as practice:
-            session = _start(practice, ["q1", "q3"], follow_ups=0).run(Script(STRONG, WEAK))
+            session = _start(practice, ["q1", "q3"], follow_ups=0).run(ListFrontend([STRONG, WEAK]))
         assert len(session.pending()) == 2
         with Practice.open(settings, db) as practice:
             assert practice.resumable(None).id == session.id  # finished, but work is pending
@@ -177,7 +136,7 @@ class TestRegrade:
 
     def test_a_failure_is_reported_per_answer_and_keeps_the_answer(self, settings, db) -> None:
         with Practice.open(settings, db) as practice:
-            sid = _start(practice, ["q1"], follow_ups=0).run(Script(STRONG)).id
+            sid = _start(practice, ["q1"], follow_ups=0).run(ListFrontend([STRONG])).id
         with Practice.open(settings, db, grader=FailingGrader("rate limited")) as practice:
             done = practice.regrade("last", everything=True)
             record = practice.store.get_session(sid)
@@ -190,8 +149,8 @@ class TestReport:
     def test_the_file_is_what_the_report_command_prints(self, settings, db) -> None:
         pytest.importorskip("interviewer.views.report")
         with Practice.open(settings, db) as practice:
-            _start(practice, ["q1"], follow_ups=0).run(Script(WEAK))
-            sid = _start(practice, ["q3"], follow_ups=0).run(Script(STRONG)).id
+            _start(practice, ["q1"], follow_ups=0).run(ListFrontend([WEAK]))
+            sid = _start(practice, ["q3"], follow_ups=0).run(ListFrontend([STRONG])).id
             path = practice.write_report(sid, "html")
         assert path == db.parent / "reports" / f"{sid}.html"
         printed = run_cli("report", sid, "--format", "html", "--db", str(db))
@@ -232,7 +191,7 @@ def test_regrade_transcribes_a_saved_recording_first(tmp_path, db, monkeypatch, 
     settings = build_settings(grader="offline")
     heard_later = AnswerInput("", audio_path=str(recording), status="untranscribed")
     with Practice.open(settings, db) as practice:
-        session = _start(practice, ["q1"], follow_ups=0).run(Script(heard_later))
+        session = _start(practice, ["q1"], follow_ups=0).run(ListFrontend([heard_later]))
         assert [a.status for a in session.answers] == ["untranscribed"]
         done = practice.regrade(session.id)
         [view] = practice.store.get_session(session.id).questions()

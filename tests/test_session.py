@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -14,54 +13,13 @@ from interviewer.engine.selection import select_questions
 from interviewer.engine.session import AnswerInput, Interview, StopInterview, regrade
 from interviewer.engine.store import Store
 from interviewer.grading.coach import same_probe
-from tests.session_helpers import FailingGrader, RecordingGrader, make_grade
+from tests.session_helpers import FailingGrader, ListFrontend, RecordingGrader, make_grade
 
 MAIN_ANSWER = (
     "Our churn model's precision dropped overnight. I compared feature distributions "
     "between the two weeks and found a join that silently dropped late events."
 )
 FOLLOW_UP_ANSWER = "False alerts fell from 120 a day to 15, and I added a drift monitor."
-
-
-class ListFrontend:
-    """A frontend double: answers from a list, records what it was shown."""
-
-    def __init__(self, answers: list[str | Exception | None]) -> None:
-        self.answers = list(answers)
-        self.prompts: list[tuple[str, bool]] = []
-        self.failures: list[str] = []
-        self.scorecards: list[str] = []
-        self.finished = None
-        self.started_with: list[str] = []
-        self.saved: list[tuple[str, bool]] = []
-
-    def start(self, session, bank, pending) -> None:
-        self.started_with = [q.id for q in pending]
-
-    def show_question(self, question, index, total) -> None:
-        pass
-
-    def read_answer(self, question, prompt, follow_up):
-        self.prompts.append((prompt, follow_up))
-        nxt = self.answers.pop(0)
-        if isinstance(nxt, Exception):
-            raise nxt
-        return None if nxt is None else AnswerInput(nxt, elapsed_seconds=30.0)
-
-    def answer_saved(self, question, answer, follow_up) -> None:
-        self.saved.append((answer.text, follow_up))
-
-    def grading(self, question):
-        return nullcontext()
-
-    def show_grading_failed(self, question, error) -> None:
-        self.failures.append(error)
-
-    def show_scorecard(self, question, view, rubric) -> None:
-        self.scorecards.append(question.id)
-
-    def finish(self, session, bank, scorecards) -> None:
-        self.finished = session
 
 
 @pytest.fixture
