@@ -9,8 +9,9 @@ import pytest
 
 from interviewer.core.bank import get_bank, list_banks, load_bank
 from interviewer.core.errors import DataError
-from interviewer.prep.job import MAX_JOB_CHARS, match_job, parse_job, read_job
+from interviewer.prep.job import MAX_JOB_CHARS, parse_job, read_job
 from interviewer.prep.jobbank import offline_plan
+from interviewer.prep.jobmatch import match_job
 from interviewer.prep.jobwords import load_config, top_phrases, vocabulary
 from interviewer.prep.planner import session_picks
 from tests.job_helpers import (

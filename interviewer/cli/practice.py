@@ -130,7 +130,8 @@ def _job_questions(opts: PracticeOptions, settings: Settings) -> tuple[Bank, lis
     from rich.markup import escape
 
     from interviewer.core.errors import ConfigError
-    from interviewer.prep.job import match_job, read_job
+    from interviewer.prep.job import read_job
+    from interviewer.prep.jobmatch import match_job
     from interviewer.prep.planner import banks_to_search, session_picks
 
     if opts.question_ids or opts.random_n or opts.theme:

@@ -4,8 +4,8 @@ A job description is copied by hand from a careers page or a PDF, so what arrive
 often not what was meant: an empty file, a PDF or Word file saved with a ``.txt`` name,
 a Latin-1 file, a whole web page, or a posting in another language. Each of these is one
 line naming the file and saying what to do, never a traceback and never a silent
-"nothing matched". The matching itself is in ``jobmatch.py``; its names are re-exported
-here so callers import one module.
+"nothing matched". The matching itself is in ``jobmatch.py``, which reads what this
+module returns (the import goes one way: jobmatch -> job).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO, cast
 
 from interviewer.core.errors import DataError
-from interviewer.prep.jobmatch import JobMatch, QuestionPick, ThemeMatch, match_job
 
 if TYPE_CHECKING:
     from interviewer.grading.offline.lexicon import Lexicon
@@ -27,10 +26,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_JOB_CHARS",
     "JobDescription",
-    "JobMatch",
-    "QuestionPick",
-    "ThemeMatch",
-    "match_job",
     "parse_job",
     "read_job",
 ]

@@ -121,7 +121,8 @@ def coverage(
     found = [b for b, _ in banks.list_banks(bank_dir)]
     rows = weights = None
     if job is not None:
-        from interviewer.prep.job import match_job, read_job
+        from interviewer.prep.job import read_job
+        from interviewer.prep.jobmatch import match_job
 
         matched = match_job(read_job(job), found)
         rows = [(t.bank_id, t.theme_id) for t in matched.themes] or None

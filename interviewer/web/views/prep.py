@@ -41,7 +41,8 @@ class PrepResult:
 
 def plan_for(config: ServiceConfig, text: str, count: int) -> PrepResult:
     """Match the pasted text against every bank (raises DataError with what to fix)."""
-    from interviewer.prep.job import match_job, parse_job
+    from interviewer.prep.job import parse_job
+    from interviewer.prep.jobmatch import match_job
     from interviewer.prep.planner import banks_to_search, session_picks
 
     banks = banks_to_search(config.settings.bank_dir)

@@ -37,7 +37,8 @@ def stories_data(config: ServiceConfig, job_text: str | None = None) -> dict[str
     rows = weights = None
     job_title = None
     if job_text is not None:
-        from interviewer.prep.job import match_job, parse_job
+        from interviewer.prep.job import parse_job
+        from interviewer.prep.jobmatch import match_job
 
         job = parse_job(job_text, "the job description")
         matched = match_job(job, found)
