@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,53 @@ def test_an_off_topic_story_scores_low_however_well_it_is_told() -> None:
     assert max(g.scores().values()) <= 1
     assert g.strengths == []
     assert g.follow_up == load_templates().follow_up["off_topic"]
+
+
+def test_a_part_capped_by_a_flag_says_so_before_its_own_advice() -> None:
+    """An off-topic story told well is capped at 1, but its specific situation must not be
+    told to "open with one specific event": the feedback names the cap, then the advice for
+    what the part itself earned."""
+    story = (
+        "Last summer I organised a charity bike ride for 300 riders. My goal was to raise "
+        "money for the local hospice by September. I planned the route, recruited marshals "
+        "and negotiated free water from a supermarket. We raised $18,000, double the previous "
+        "year, and I learned to delegate earlier."
+    )
+    g = grade(story, "q9")
+    texts = load_templates()
+    reason = texts.capped.reasons["off_topic"]
+    assert Flag.OFF_TOPIC in g.flags
+    for part in ("situation", "action"):
+        dim = getattr(g, part)
+        assert dim.score == 1
+        assert dim.feedback.startswith(f"Capped at 1: {reason}. Without the cap: ")
+        assert texts.feedback[part]["low"] not in dim.feedback  # not the advice for a 1
+
+
+def test_a_short_answer_with_a_measured_outcome_names_the_length_cap() -> None:
+    g = grade("I fixed the churn model's broken join and recall went from 61% to 79%.")
+    quantified = g.quantified_results
+    assert Flag.TOO_SHORT in g.flags and quantified.score == 2
+    target = answer_target().words_text
+    assert quantified.feedback.startswith("Capped at 2: the answer is too short")
+    assert target in quantified.feedback and "$target" not in quantified.feedback
+    assert "61% to 79%" in quantified.feedback  # the outcome it did count
+
+
+def test_quotes_inside_feedback_do_not_end_in_a_doubled_full_stop() -> None:
+    g = grade(STORY)
+    feedback = " ".join(getattr(g, d).feedback for d in g.star())
+    assert feedback.count('"') >= 4  # quotes were used
+    assert not re.search(r'[^.]\."', feedback)  # a quote's own full stop (an ellipsis stays)
+
+
+def test_every_cap_in_the_template_file_needs_a_reason(tmp_path: Path) -> None:
+    data = yaml.safe_load(templates_path().read_text(encoding="utf-8"))
+    del data["capped"]["reasons"]["generic"]
+    bad = tmp_path / "offline.yaml"
+    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(DataError, match=r"offline\.yaml.*no reason for the cap of generic"):
+        load_templates(bad)
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "Yes."])

@@ -11,7 +11,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from string import Template
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from interviewer.core.datafile import StrictModel, load_model
 from interviewer.core.resources import rubrics_dir
@@ -46,6 +46,13 @@ class LanguageTexts(StrictModel):
     follow_up: str
 
 
+class CappedTexts(StrictModel):
+    """What a part's feedback says when a flag's cap, not its content, set its score."""
+
+    template: str
+    reasons: dict[str, str]
+
+
 class Improvements(StrictModel):
     situation: Bands
     task: Bands
@@ -61,6 +68,7 @@ class Templates(StrictModel):
 
     version: str
     caps: dict[str, int]
+    capped: CappedTexts
     part_caps: dict[str, dict[str, int]] = Field(default_factory=dict)
     limits: Limits
     feedback: dict[str, Bands]
@@ -74,6 +82,13 @@ class Templates(StrictModel):
     topic_ignore: str
     common_stems: str
     synonyms: list[list[str]]
+
+    @model_validator(mode="after")
+    def _every_cap_has_a_reason(self) -> Templates:
+        missing = sorted((set(self.caps) | set(self.part_caps)) - set(self.capped.reasons))
+        if missing:
+            raise ValueError(f"capped.reasons: no reason for the cap of {', '.join(missing)}")
+        return self
 
     @cached_property
     def hash(self) -> str:
@@ -161,8 +176,11 @@ def fill(template: str, **values: str) -> str:
 
 
 def short_quote(text: str, limit: int = 90) -> str:
-    """A verbatim prefix of a quote, cut at a word boundary, for use inside a sentence."""
+    """A verbatim prefix of a quote, cut at a word boundary, for use inside a sentence
+    (so without its own closing full stop: the sentence around it has one)."""
     text = text.strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)

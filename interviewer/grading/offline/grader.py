@@ -139,7 +139,9 @@ class OfflineGrader:
                 caps[dim] = min(caps.get(dim, cap), limit)
 
         star = {
-            dim: self._dimension(dim, scored[dim], caps[dim], metrics, outcomes)
+            dim: self._dimension(
+                dim, scored[dim], caps[dim], metrics, outcomes, self._capped_by(flags, dim)
+            )
             for dim in STAR_DIMENSIONS
         }
         reflective = star["lessons_learned"].score >= 3
@@ -233,20 +235,26 @@ class OfflineGrader:
         cap: int,
         metrics: list[FoundMetric],
         outcomes: list[FoundMetric],
+        capped_by: str | None = None,
     ) -> DimensionGrade:
         evidence = _quotes(scored.evidence)
         score = min(scored.score, cap) if evidence else 0
         texts = self.templates.feedback[dim]
         gap = scored.gaps[0] if scored.gaps else ""
-        if band(score) != "high" and score == scored.score and gap in texts:
+        # the advice for what the answer's own content earned, even where a cap lowered it
+        if band(scored.score) != "high" and gap in texts:
             template = texts[gap]
         else:
-            template = texts[band(score)]
+            template = texts[band(scored.score if evidence else score)]
         feedback = fill(
             template,
             quote=short_quote(evidence[0]) if evidence else "",
             metric=self._counted(outcomes),
         )
+        if score < scored.score and capped_by is not None:
+            capped = self.templates.capped
+            reason = self._with_target(capped.reasons[capped_by])
+            feedback = fill(capped.template, cap=str(score), reason=reason, before=feedback)
         if dim == "quantified_results":
             note = self._numbers_note(metrics, outcomes)
             if note:
@@ -261,6 +269,19 @@ class OfflineGrader:
                 score=score, evidence=evidence, feedback=feedback, metrics=found
             )
         return DimensionGrade(score=score, evidence=evidence, feedback=feedback)
+
+    def _capped_by(self, flags: list[Flag], dim: str) -> str | None:
+        """The flag whose cap is the lowest for this part (the first raised, on a tie)."""
+        tpl = self.templates
+        limits = [
+            (tpl.caps[f.value], i, f.value) for i, f in enumerate(flags) if f.value in tpl.caps
+        ]
+        limits += [
+            (tpl.part_caps[f.value][dim], i, f.value)
+            for i, f in enumerate(flags)
+            if dim in tpl.part_caps.get(f.value, {})
+        ]
+        return min(limits)[2] if limits else None
 
     def _counted(self, outcomes: list[FoundMetric]) -> str:
         """The outcome numbers counted, each with its phrase and what it is measured against."""
@@ -325,7 +346,10 @@ class OfflineGrader:
         return out
 
     def _flag_text(self, flag: str) -> str:
-        text = self.templates.improvements.flags.get(flag, "")
+        return self._with_target(self.templates.improvements.flags.get(flag, ""))
+
+    @staticmethod
+    def _with_target(text: str) -> str:
         if "target_" not in text:  # "$target_words", "${target_minutes}"
             return text
         target = answer_target()  # the one length target (star.yaml), read when used
