@@ -14,8 +14,9 @@ from string import Template
 from pydantic import Field, model_validator
 
 from interviewer.core.datafile import StrictModel, load_model
+from interviewer.core.grade import Flag
 from interviewer.core.resources import rubrics_dir
-from interviewer.core.rubric import STAR_DIMENSIONS, content_hash
+from interviewer.core.rubric import STAR_DIMENSIONS, answer_target, content_hash
 from interviewer.grading.offline.words import content_stems, stem
 
 Bands = dict[str, str]  # low / mid / high
@@ -185,3 +186,24 @@ def short_quote(text: str, limit: int = 90) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > 20 else limit].rstrip(" ,;:-") + "..."
+
+
+def star_caps(templates: Templates, flags: list[Flag]) -> dict[str, tuple[int, str | None]]:
+    """Each STAR part's highest score under these flags (``caps``, then ``part_caps``) and
+    the flag that sets it, the first raised on a tie; (5, None) where nothing caps it."""
+    out: dict[str, tuple[int, str | None]] = {}
+    for dim in STAR_DIMENSIONS:
+        limits = [(templates.caps.get(f.value), i, f.value) for i, f in enumerate(flags)]
+        limits += [(templates.part_caps.get(f.value, {}).get(dim), i, f.value)
+                   for i, f in enumerate(flags)]  # fmt: skip
+        cap, _, flag = min(((c, i, f) for c, i, f in limits if c is not None), default=(5, 0, None))
+        out[dim] = (cap, flag)
+    return out
+
+
+def with_target(text: str) -> str:
+    """``text`` with the one answer-length target (star.yaml) filled in, where it names it."""
+    if "target_" not in text:  # "$target_words", "${target_minutes}"
+        return text
+    target = answer_target()  # read when used
+    return fill(text, target_words=target.words_text, target_minutes=target.minutes_text)

@@ -27,11 +27,18 @@ from interviewer.core.rubric import (
     STAR_DIMENSIONS,
     Rubric,
     RubricDimension,
-    answer_target,
     content_hash,
 )
 from interviewer.grading.injection import find_injection, mask_injection
-from interviewer.grading.offline.feedback import Templates, band, fill, load_templates, short_quote
+from interviewer.grading.offline.feedback import (
+    Templates,
+    band,
+    fill,
+    load_templates,
+    short_quote,
+    star_caps,
+    with_target,
+)
 from interviewer.grading.offline.flags import (
     Topic,
     answer_stats,
@@ -133,15 +140,9 @@ class OfflineGrader:
         if stats.words and not outcomes and not possible_outcomes(metrics, seg.roles, failure):
             flags.append(Flag.NO_OUTCOME_NUMBER)
         cap = min((tpl.caps[f.value] for f in flags if f.value in tpl.caps), default=5)
-        caps = {dim: cap for dim in STAR_DIMENSIONS}
-        for f in flags:
-            for dim, limit in tpl.part_caps.get(f.value, {}).items():
-                caps[dim] = min(caps.get(dim, cap), limit)
-
+        caps = star_caps(tpl, flags)
         star = {
-            dim: self._dimension(
-                dim, scored[dim], caps[dim], metrics, outcomes, self._capped_by(flags, dim)
-            )
+            dim: self._dimension(dim, scored[dim], *caps[dim], metrics, outcomes)
             for dim in STAR_DIMENSIONS
         }
         reflective = star["lessons_learned"].score >= 3
@@ -233,9 +234,9 @@ class OfflineGrader:
         dim: str,
         scored: Scored,
         cap: int,
+        capped_by: str | None,
         metrics: list[FoundMetric],
         outcomes: list[FoundMetric],
-        capped_by: str | None = None,
     ) -> DimensionGrade:
         evidence = _quotes(scored.evidence)
         score = min(scored.score, cap) if evidence else 0
@@ -253,7 +254,7 @@ class OfflineGrader:
         )
         if score < scored.score and capped_by is not None:
             capped = self.templates.capped
-            reason = self._with_target(capped.reasons[capped_by])
+            reason = with_target(capped.reasons[capped_by])
             feedback = fill(capped.template, cap=str(score), reason=reason, before=feedback)
         if dim == "quantified_results":
             note = self._numbers_note(metrics, outcomes)
@@ -269,19 +270,6 @@ class OfflineGrader:
                 score=score, evidence=evidence, feedback=feedback, metrics=found
             )
         return DimensionGrade(score=score, evidence=evidence, feedback=feedback)
-
-    def _capped_by(self, flags: list[Flag], dim: str) -> str | None:
-        """The flag whose cap is the lowest for this part (the first raised, on a tie)."""
-        tpl = self.templates
-        limits = [
-            (tpl.caps[f.value], i, f.value) for i, f in enumerate(flags) if f.value in tpl.caps
-        ]
-        limits += [
-            (tpl.part_caps[f.value][dim], i, f.value)
-            for i, f in enumerate(flags)
-            if dim in tpl.part_caps.get(f.value, {})
-        ]
-        return min(limits)[2] if limits else None
 
     def _counted(self, outcomes: list[FoundMetric]) -> str:
         """The outcome numbers counted, each with its phrase and what it is measured against."""
@@ -346,14 +334,7 @@ class OfflineGrader:
         return out
 
     def _flag_text(self, flag: str) -> str:
-        return self._with_target(self.templates.improvements.flags.get(flag, ""))
-
-    @staticmethod
-    def _with_target(text: str) -> str:
-        if "target_" not in text:  # "$target_words", "${target_minutes}"
-            return text
-        target = answer_target()  # the one length target (star.yaml), read when used
-        return fill(text, target_words=target.words_text, target_minutes=target.minutes_text)
+        return with_target(self.templates.improvements.flags.get(flag, ""))
 
     def _improvements(
         self,
