@@ -130,7 +130,7 @@ def test_a_part_capped_by_a_flag_says_so_before_its_own_advice() -> None:
     for part in ("situation", "action"):
         dim = getattr(g, part)
         assert dim.score == 1
-        assert dim.feedback.startswith(f"Capped at 1: {reason}. Without the cap: ")
+        assert dim.feedback.startswith(f"Capped at 1: {reason}. Before the cap: ")
         assert texts.feedback[part]["low"] not in dim.feedback  # not the advice for a 1
 
 
