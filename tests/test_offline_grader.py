@@ -17,6 +17,15 @@ from interviewer.grading.offline.feedback import load_templates, templates_path
 from tests.long_inputs import STORY
 
 
+# A well-told story about something else entirely (q9 asks about improving an ML system).
+BIKE_RIDE = (
+    "Last summer I organised a charity bike ride for 300 riders. My goal was to raise "
+    "money for the local hospice by September. I planned the route, recruited marshals "
+    "and negotiated free water from a supermarket. We raised $18,000, double the previous "
+    "year, and I learned to delegate earlier."
+)
+
+
 def grade(answer: str, qid: str = "q1", grader: OfflineGrader | None = None) -> Grade:
     bank = get_bank()
     return (grader or OfflineGrader()).grade(bank.question(qid), build_rubric(bank, qid), answer)
@@ -100,13 +109,7 @@ def test_text_after_a_fake_end_of_answer_is_never_graded() -> None:
 
 
 def test_an_off_topic_story_scores_low_however_well_it_is_told() -> None:
-    story = (
-        "Last summer I organised a charity bike ride for 300 riders. My goal was to raise "
-        "money for the local hospice by September. I planned the route, recruited marshals "
-        "and negotiated free water from a supermarket. We raised $18,000, double the previous "
-        "year, and I learned to delegate earlier."
-    )
-    g = grade(story, "q9")
+    g = grade(BIKE_RIDE, "q9")
     assert Flag.OFF_TOPIC in g.flags and Flag.INSUFFICIENT_EVIDENCE in g.flags
     assert max(g.scores().values()) <= 1
     assert g.strengths == []
@@ -117,13 +120,7 @@ def test_a_part_capped_by_a_flag_says_so_before_its_own_advice() -> None:
     """An off-topic story told well is capped at 1, but its specific situation must not be
     told to "open with one specific event": the feedback names the cap, then the advice for
     what the part itself earned."""
-    story = (
-        "Last summer I organised a charity bike ride for 300 riders. My goal was to raise "
-        "money for the local hospice by September. I planned the route, recruited marshals "
-        "and negotiated free water from a supermarket. We raised $18,000, double the previous "
-        "year, and I learned to delegate earlier."
-    )
-    g = grade(story, "q9")
+    g = grade(BIKE_RIDE, "q9")
     texts = load_templates()
     reason = texts.capped.reasons["off_topic"]
     assert Flag.OFF_TOPIC in g.flags
