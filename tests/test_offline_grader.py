@@ -16,7 +16,6 @@ from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.offline.feedback import load_templates, templates_path
 from tests.long_inputs import STORY
 
-
 # A well-told story about something else entirely (q9 asks about improving an ML system).
 BIKE_RIDE = (
     "Last summer I organised a charity bike ride for 300 riders. My goal was to raise "
