@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,7 +75,7 @@ def grade_file(
         for item in chain([first] if first is not None else [], rows)
         if not (isinstance(item, Row) and item.id in done)
     )
-    with ResultWriter(out) as writer:
+    with ResultWriter(out) as writer, _interrupted_says_where(out, input_path):
         if batch_api or batch_id:
             result = _batch_api(the_bank, grader_obj, writer, out, cache, todo, batch_id,
                                 poll_seconds)  # fmt: skip
@@ -101,6 +102,22 @@ def grade_file(
     if result.failed > len(result.failures):
         err.print(f"... and {result.failed - len(result.failures)} more: see the error lines.")
     return result
+
+
+@contextmanager
+def _interrupted_says_where(out: Path, input_path: Path) -> Iterator[None]:
+    """Ctrl-C: one line saying what is saved and how to go on (every result is flushed to
+    ``out`` as it finishes), then exit 130 - never a traceback."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        saved = len(read_done(out))
+        console(stderr=True).print(
+            f"\n[yellow]Interrupted.[/yellow] {saved} graded rows are saved in "
+            f"{escape(str(out))}; run the same command again to grade the rest "
+            f"of {escape(str(input_path))}."
+        )
+        raise SystemExit(130) from None
 
 
 def _batch_api(

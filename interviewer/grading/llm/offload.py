@@ -27,6 +27,7 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import signal
 import struct
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -61,6 +62,9 @@ def _serve(jobs: Connection, results: Connection) -> None:
     reply ``(job id, AnswerCheck | None)`` (None: the check raised; the caller redoes it)."""
     from interviewer.grading.offline import OfflineGrader
 
+    # Ctrl-C reaches the whole process group: the batch process handles it and closes the
+    # pipes, and this worker then ends on EOF, without a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     grader = OfflineGrader()
     contexts: dict[int, tuple[Question, Rubric]] = {}
     while True:
