@@ -96,7 +96,7 @@ def test_ctrl_c_saves_what_is_graded_says_so_and_a_rerun_grades_the_rest(tmp_pat
 
     saved = _ids(out)
     assert first.returncode == 130
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert f"Interrupted. {len(saved)} graded rows are saved in out.jsonl" in err
     assert "run the same command again" in err
     assert 0 < len(saved) < ROWS

@@ -27,13 +27,12 @@ import itertools
 import multiprocessing
 import os
 import pickle
-import signal
 import struct
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from interviewer.grading.llm.crosscheck import AnswerCheck, check_answer
+from interviewer.grading.llm.offload_worker import serve
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -55,31 +54,6 @@ def worth_offloading(concurrency: int, cpus: int | None = None) -> bool:
     """A pool pays when the batch is wide and there is a core to spare."""
     cpus = os.cpu_count() if cpus is None else cpus
     return concurrency >= MIN_CONCURRENCY and (cpus or 1) > 1
-
-
-def _serve(jobs: Connection, results: Connection) -> None:
-    """The worker: read ``(job id, token, context, answer)`` frames until the pipe closes;
-    reply ``(job id, AnswerCheck | None)`` (None: the check raised; the caller redoes it)."""
-    from interviewer.grading.offline import OfflineGrader
-
-    # Ctrl-C reaches the whole process group: the batch process handles it and closes the
-    # pipes, and this worker then ends on EOF, without a KeyboardInterrupt traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    grader = OfflineGrader()
-    contexts: dict[int, tuple[Question, Rubric]] = {}
-    while True:
-        try:
-            job_id, token, context, answer = pickle.loads(jobs.recv_bytes())
-        except (EOFError, OSError):
-            return
-        if context is not None:
-            contexts[token] = context
-        try:
-            question, rubric = contexts[token]
-            check: AnswerCheck | None = check_answer(grader, question, rubric, answer)
-        except Exception:
-            check = None
-        results.send_bytes(pickle.dumps((job_id, check), pickle.HIGHEST_PROTOCOL))
 
 
 class _Jobs(asyncio.Protocol):
@@ -255,7 +229,7 @@ class CrosscheckPool:
         job_reader, job_writer = context.Pipe(duplex=False)
         result_reader, result_writer = context.Pipe(duplex=False)
         process = context.Process(
-            target=_serve, args=(job_reader, result_writer), daemon=True, name="crosscheck"
+            target=serve, args=(job_reader, result_writer), daemon=True, name="crosscheck"
         )
         process.start()
         job_reader.close()
