@@ -147,15 +147,6 @@ def test_quotes_inside_feedback_do_not_end_in_a_doubled_full_stop() -> None:
     assert not re.search(r'[^.]\."', feedback)  # a quote's own full stop (an ellipsis stays)
 
 
-def test_every_cap_in_the_template_file_needs_a_reason(tmp_path: Path) -> None:
-    data = yaml.safe_load(templates_path().read_text(encoding="utf-8"))
-    del data["capped"]["reasons"]["generic"]
-    bad = tmp_path / "offline.yaml"
-    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(DataError, match=r"offline\.yaml.*no reason for the cap of generic"):
-        load_templates(bad)
-
-
 @pytest.mark.parametrize("answer", ["", "   ", "Yes."])
 def test_empty_or_trivial_answers_score_zero_and_say_why(answer: str) -> None:
     g = grade(answer)
@@ -194,12 +185,22 @@ def test_feedback_comes_from_the_template_file(tmp_path: Path) -> None:
     assert g.result.evidence[0][:30] in g.result.feedback
 
 
-def test_a_broken_template_file_names_the_file_and_the_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("section", "key", "error"),
+    [
+        (("feedback", "action"), "mid", r"broken\.yaml: feedback\.action\.mid"),
+        # every cap needs the reason its capped parts' feedback gives
+        (("capped", "reasons"), "generic", r"broken\.yaml.*no reason for the cap of generic"),
+    ],
+)
+def test_a_broken_template_file_names_the_file_and_the_field(
+    tmp_path: Path, section: tuple[str, str], key: str, error: str
+) -> None:
     data = yaml.safe_load(templates_path().read_text(encoding="utf-8"))
-    del data["feedback"]["action"]["mid"]
+    del data[section[0]][section[1]][key]
     bad = tmp_path / "broken.yaml"
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(DataError, match=r"broken\.yaml: feedback\.action\.mid"):
+    with pytest.raises(DataError, match=error):
         load_templates(bad)
 
 
