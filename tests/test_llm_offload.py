@@ -58,7 +58,7 @@ class TestThePool:
         remote = asyncio.run(both())
         assert not pool.broken
         assert remote == [check_answer(local, question, rubric, a) for a in (ANSWER, SHORT)]
-        assert Flag.TOO_SHORT in remote[1].flags  # a real check, not an empty record
+        assert Flag.TOO_SHORT in remote[1].established  # a real check, not an empty record
 
     def test_many_checks_at_once_all_go_to_the_workers(self):
         """A batch starts 100 requests at once: none of them may find the pool half-built."""

@@ -83,15 +83,14 @@ _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 @dataclass(frozen=True)
 class AnswerCheck:
     """The deterministic side of one LLM grade, worked out once per answer: the offline
-    grader's flags and STAR scores, whether it can read the answer, what its checks
-    establish, and the answer as quotes are compared (``verify.normalise``).
+    grader's STAR scores, whether it can read the answer, what its checks establish, and
+    the answer as quotes are compared (``verify.normalise``).
 
     It depends on the answer and rubric only, never on the model's reply, so a wide batch
     computes it in a worker process while the request is in flight (``offload.py``); it
     is small, so it crosses processes cheaply (a whole Grade took longer to unpickle).
     """
 
-    flags: frozenset[Flag]
     star_scores: dict[str, int]
     readable: bool
     established: frozenset[Flag]
@@ -106,7 +105,6 @@ def check_answer(
     scores = offline.scores()
     readable = offline_reads(offline.flags, answer)
     return AnswerCheck(
-        flags=frozenset(offline.flags),
         star_scores={d: scores[d] for d in STAR_DIMENSIONS},
         readable=readable,
         established=frozenset(established(offline.flags, answer, readable)),

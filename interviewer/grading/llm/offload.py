@@ -98,7 +98,6 @@ class _Worker:
         self.results: asyncio.ReadTransport | None = None
         self.pending: dict[int, asyncio.Future[AnswerCheck | None]] = {}
         self.tokens: set[int] = set()  # the contexts this worker has been sent
-        self.alive = True
         self.closing = False
 
     def send(self, job_id: int, token: int, context: Any, answer: str) -> None:
@@ -113,7 +112,6 @@ class _Worker:
 
     def lost(self) -> None:
         """The worker died or its pipe broke: everything it held is redone by the caller."""
-        self.alive = False
         if not self.closing:
             self.pool.broken = True
         for future in self.pending.values():
@@ -183,7 +181,8 @@ class CrosscheckPool:
             spawning = self._spawning
             assert spawning is not None
             await spawning  # concurrent first calls all wait for the same start
-            worker = min((w for w in self._workers if w.alive), key=lambda w: len(w.pending))
+            # a lost worker breaks the pool (checked above), so every worker here is alive
+            worker = min(self._workers, key=lambda w: len(w.pending))
             token = self._token(question, rubric)
             context = None if token in worker.tokens else (question, rubric)
             job_id = next(self._ids)

@@ -86,7 +86,6 @@ class OfflineGrader:
         digest = content_hash([self.templates.hash, self.lexicon.hash])
         self.version = f"{GRADER_VERSION}+{digest[:8]}"
         self._generic = frozenset(content_stems(self.lexicon.situations.generic))
-        self._rubric_hashes: dict[int, tuple[Rubric, str]] = {}
         self._topics: dict[tuple[int, str], tuple[Rubric, Topic]] = {}
 
     def grade(self, question: Question, rubric: Rubric, answer: str) -> Grade:
@@ -189,9 +188,7 @@ class OfflineGrader:
         return cached[1]
 
     def _meta(self, rubric: Rubric) -> GradeMeta:
-        return GradeMeta(
-            grader="offline", grader_version=self.version, rubric_hash=self._hash(rubric)
-        )
+        return GradeMeta(grader="offline", grader_version=self.version, rubric_hash=rubric.hash)
 
     def _unreadable(self, rubric: Rubric, injected: bool) -> Grade:
         """An answer in a language the offline grader cannot read: no verdict, every
@@ -216,16 +213,6 @@ class OfflineGrader:
             overall=0,
             meta=self._meta(rubric),
         )
-
-    def _hash(self, rubric: Rubric) -> str:
-        """rubric.hash, remembered per rubric object: hashing JSON on every answer is slow."""
-        cached = self._rubric_hashes.get(id(rubric))
-        if cached is None or cached[0] is not rubric:
-            if len(self._rubric_hashes) > 256:
-                self._rubric_hashes.clear()
-            cached = (rubric, rubric.hash)
-            self._rubric_hashes[id(rubric)] = cached
-        return cached[1]
 
     # -- dimensions -----------------------------------------------------------------------
 
