@@ -106,6 +106,12 @@ class TestMalformedBanks:
         with pytest.raises(DataError, match=r"bad\.yaml: line \d+, column \d+: invalid YAML"):
             load_bank(path)
 
+    def test_a_byte_that_is_not_utf8_names_the_file_line_and_byte(self, tmp_path: Path):
+        path = tmp_path / "latin1.yaml"
+        path.write_bytes("id: x\ntitle: Caf\u00e9 questions\n".encode("latin-1"))
+        with pytest.raises(DataError, match=r"latin1\.yaml: line 2: not UTF-8 text \(byte 0xe9"):
+            load_bank(path)
+
     def test_cli_reports_one_line_and_exit_code_2(self, tmp_path: Path):
         path = _write_bank(tmp_path, lambda d: d["questions"][0]["themes"].append("nope"))
         result = run_cli("banks", "show", str(path))

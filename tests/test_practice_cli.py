@@ -123,6 +123,14 @@ class TestScriptedPractice:
         assert result.exit_code == 2
         assert f"{answers}: q42: bank 'ml-problem-solving' has no question 'q42'" in result.stderr
 
+    def test_an_answers_file_with_a_bad_byte_is_one_line(self, tmp_path: Path):
+        answers = tmp_path / "answers.yaml"
+        answers.write_bytes(b'q1: "I fixed the caf\xe9 till"\n')  # Latin-1, not UTF-8
+        result = run_cli("practice", "--answers", str(answers), "--db", str(_db(tmp_path)))
+        assert result.exit_code == 2
+        assert f"{answers}: line 1: not UTF-8 text (byte 0xe9 cannot be read)" in result.stderr
+        assert "Traceback" not in result.stderr and not _db(tmp_path).exists()
+
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}

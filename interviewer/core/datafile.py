@@ -27,12 +27,27 @@ class StrictModel(BaseModel):
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse a YAML file; a syntax error names the file and line."""
+def decode_utf8(raw: bytes, source: Path | str) -> str:
+    """The UTF-8 text of ``raw`` (a BOM is dropped); a byte that is not UTF-8 is a
+    DataError naming the source, the line and the byte, and saying what to do."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            source,
+            f"line {line}",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); save the file as UTF-8",
+        ) from exc
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file; a syntax error or a byte that is not UTF-8 names the file and line."""
+    try:
+        raw = path.read_bytes()
     except OSError as exc:
         raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    text = decode_utf8(raw, path)
     try:
         return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:

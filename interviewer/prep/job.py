@@ -18,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO, cast
 
+from interviewer.core.datafile import decode_utf8
 from interviewer.core.errors import DataError
 
 if TYPE_CHECKING:
@@ -125,16 +126,7 @@ def decode_job(raw: bytes, source: str) -> str:
             f"not text: binary bytes (a NUL byte at offset {nul}); save the job "
             "description as plain text or markdown",
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start]
-        raise DataError(
-            source,
-            f"line {line}",
-            f"not UTF-8 text (byte 0x{byte:02x} cannot be read); save the file as UTF-8",
-        ) from exc
+    return decode_utf8(raw, source)
 
 
 def parse_job(text: str, source: str, *, require_english: bool = True) -> JobDescription:
