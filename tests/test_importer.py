@@ -44,6 +44,13 @@ class TestImportErrors:
         assert result.exit_code == 2
         assert f"{path}: no questions found" in result.stderr
 
+    def test_a_byte_that_is_not_utf8_is_one_line(self, tmp_path: Path):
+        path = tmp_path / "doc.txt"
+        path.write_bytes("Title\nQ1: Tell me about a caf\u00e9 you ran?\n".encode("cp1252"))
+        result = run_cli("import", str(path))
+        assert result.exit_code == 2
+        assert f"{path}: line 2: not UTF-8 text (byte 0xe9 cannot be read)" in result.stderr
+
     def test_duplicate_question_names_the_line(self, tmp_path: Path):
         text = "Title\nQ1: First?\nSituation: s\nQ1: Again?\n"
         with pytest.raises(DataError, match=r"doc\.txt: line 4: question q1 appears twice"):

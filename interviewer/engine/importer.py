@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from interviewer.core.bank import Bank
-from interviewer.core.datafile import validate
+from interviewer.core.datafile import decode_utf8, validate
 from interviewer.core.errors import DataError
 
 _QUESTION = re.compile(r"^Q(\d+)\s*[:.)]\s*(.+)$")
@@ -107,10 +107,10 @@ def _reference(parts: dict[str, str]) -> str | None:
 def import_file(path: Path, bank_id: str | None = None) -> Bank:
     """Read and parse one document."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_document(text, path, bank_id)
+    return parse_document(decode_utf8(raw, path), path, bank_id)
 
 
 def dump_bank(bank: Bank) -> str:
